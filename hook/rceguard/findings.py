@@ -1,0 +1,76 @@
+"""Value classes that carry results from the analyzer to the reporters."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Tuple
+
+LEVELS = ("note", "warning", "error")
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A region in a file. Lines and columns are 1-based; columns count Unicode
+    code points (not UTF-8 bytes); ``end_col`` is exclusive."""
+
+    path: str  # display path: relative to the project/repository root, forward slashes
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def short(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a flow: where it happens and what happens there."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    level: str  # "error" | "warning" | "note"
+    message: str
+    location: Location  # the sink call (primary location)
+    steps: Tuple[Step, ...] = ()  # source -> ... -> sink, in order; may be empty
+    # lines of the whole flagged statement (for inline suppression on any line of it)
+    statement_lines: Tuple[int, int] = (0, 0)
+    context: str = ""  # qualified name of the enclosing function/class, "" at module level
+    sink_text: str = ""  # source text of the sink call
+    source_api: str = ""  # e.g. "requests.get", "" when there is no network source
+    notes: Tuple[str, ...] = field(default=())  # extra remarks ("verified by a pinned digest", ...)
+
+    @property
+    def fingerprint(self) -> str:
+        """Content-based identity: stable when code moves, different for other code."""
+        norm = re.sub(r"\s+", "", self.sink_text)
+        raw = "\x1f".join((self.rule_id, norm, self.context, self.source_api))
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple:
+        return (self.location.path, self.location.line, self.location.col, self.rule_id, self.message)
+
+
+@dataclass(frozen=True, order=True)
+class Notice:
+    """A file that could not be read or parsed (or another non-fatal problem)."""
+
+    path: str
+    message: str
+    kind: str = "parse"  # "read" | "parse" | "config" | "other"
+    line: int = 0
+
+
+def char_col(line_text: str, byte_offset: int) -> int:
+    """Convert a 0-based UTF-8 byte offset within ``line_text`` to a 0-based code point offset."""
+    if byte_offset <= 0:
+        return 0
+    if line_text.isascii():
+        return min(byte_offset, len(line_text))
+    return len(line_text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
