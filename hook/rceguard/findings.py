@@ -74,3 +74,16 @@ def char_col(line_text: str, byte_offset: int) -> int:
     if line_text.isascii():
         return min(byte_offset, len(line_text))
     return len(line_text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+@dataclass
+class ScanResult:
+    """Everything one run produced; reporters render this."""
+
+    findings: list  # list[Finding], sorted with Finding.sort_key, suppressed ones removed
+    notices: list  # list[Notice], sorted
+    files_scanned: int = 0
+    suppressed: int = 0  # findings hidden by inline `# rceguard: ignore[...]`
+    bare_ignores: int = 0  # of those, hidden by a bare `# rceguard: ignore` without ids
+    baselined: int = 0  # findings hidden by --baseline
+    root: str = ""  # absolute path the display paths are relative to
