@@ -1,0 +1,220 @@
+"""Command line: ``rceguard [PATH ...]`` and ``rceguard rule [ID]``.
+
+Exit status: 0 when no finding is at or above ``--fail-on`` (default ``warning``), 1 when one is,
+2 for a usage error, a bad configuration, a missing path or an internal error. Files that cannot
+be read or parsed are reported as notices and do not change the exit status.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import List, NoReturn, Optional, Sequence, TextIO
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+FORMATS = ("text", "json", "sarif", "github")
+FAIL_ON = ("error", "warning", "note", "never")
+RESERVED = {
+    "diff": "--diff",
+    "staged": "--staged",
+    "changed_lines": "--changed-lines",
+    "baseline": "--baseline",
+    "write_baseline": "--write-baseline",
+}
+
+
+class _ArgError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports errors to the caller instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _ArgError(message)
+
+
+def _scan_parser() -> _Parser:
+    p = _Parser(
+        prog="rceguard",
+        description="Find network data reaching code execution in Python code.",
+        epilog=(
+            "Run `rceguard rule` for the rule catalogue and `rceguard rule ID` for one rule. "
+            "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error."
+        ),
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to scan (default: .)")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--select", metavar="IDS", help="comma-separated rule ids or prefixes to report (e.g. RCE001,RCE00)")
+    p.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids or prefixes not to report")
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="lowest finding level that makes the exit status 1 (default: warning, or fail-on in the config)",
+    )
+    p.add_argument("--config", metavar="FILE", help="read [tool.rceguard] from this TOML file")
+    p.add_argument("--no-color", action="store_true", help="never colour the text output")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (accepted; scanning is single-process for now)")
+    reserved = p.add_argument_group("reserved for later versions (not implemented yet)")
+    reserved.add_argument("--diff", metavar="REF", help=argparse.SUPPRESS)
+    reserved.add_argument("--staged", action="store_true", help=argparse.SUPPRESS)
+    reserved.add_argument("--changed-lines", action="store_true", help=argparse.SUPPRESS)
+    reserved.add_argument("--baseline", metavar="FILE", help=argparse.SUPPRESS)
+    reserved.add_argument("--write-baseline", metavar="FILE", help=argparse.SUPPRESS)
+    return p
+
+
+def _rule_parser() -> _Parser:
+    p = _Parser(prog="rceguard rule", description="Explain a rule, or list all rules.")
+    p.add_argument("rule_id", nargs="?", metavar="ID", help="rule id, e.g. RCE001")
+    return p
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"rceguard: error: {message}\n")
+
+
+def _write_stdout(text: str, stream: TextIO) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        data = text.encode(encoding, errors="backslashreplace")
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream.flush()
+            buffer.write(data)
+        else:
+            stream.write(data.decode(encoding, errors="replace"))
+    stream.flush()
+
+
+def _write_file(path: str, text: str) -> None:
+    """Write atomically (temp file + rename) so a reader never sees half a report."""
+    target = os.path.abspath(path)
+    directory = os.path.dirname(target)
+    fd, tmp = tempfile.mkstemp(prefix=".rceguard-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def use_color(no_color_flag: bool, stream: TextIO) -> bool:
+    """Colour only on a TTY, never with --no-color, NO_COLOR set, or TERM=dumb."""
+    if no_color_flag or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (ValueError, OSError):
+        return False
+
+
+def _run_rule(argv: Sequence[str]) -> int:
+    args = _rule_parser().parse_args(list(argv))
+    from . import rules
+
+    if args.rule_id is None:
+        _write_stdout(rules.catalogue(), sys.stdout)
+        return EXIT_OK
+    rid = args.rule_id.strip().upper()
+    if rid not in rules.RULES:
+        _err(f"unknown rule '{args.rule_id}' (known: {', '.join(sorted(rules.RULES))})")
+        return EXIT_ERROR
+    _write_stdout(rules.explain(rid), sys.stdout)
+    return EXIT_OK
+
+
+def _run_scan(argv: Sequence[str]) -> int:
+    args = _scan_parser().parse_args(list(argv))
+    if args.version:
+        _write_stdout(f"rceguard {__version__}\n", sys.stdout)
+        return EXIT_OK
+    for dest, flag in RESERVED.items():
+        value = getattr(args, dest)
+        if value not in (None, False):
+            _err(f"{flag} is not implemented yet")
+            return EXIT_ERROR
+    if args.jobs is not None and args.jobs < 0:
+        raise _ArgError("--jobs must be 0 or more")
+
+    from .config import load_config, parse_id_list, validate_selectors
+    from .rules import RULES
+    from .scan import common_dir, fails, scan
+    from .report import render
+
+    paths: List[str] = list(args.paths) or [os.curdir]
+    explicit = Path(args.config) if args.config else None
+    config = load_config(explicit, common_dir(paths))
+    select = parse_id_list(args.select) if args.select is not None else None
+    ignore = parse_id_list(args.ignore) if args.ignore is not None else None
+    config = config.with_overrides(select=select, ignore=ignore, fail_on=args.fail_on)
+    where = f"[tool.rceguard] in {config.source}" if config.source else "config"
+    validate_selectors(config.select, RULES, "--select" if select is not None else f"select ({where})")
+    validate_selectors(config.ignore, RULES, "--ignore" if ignore is not None else f"ignore ({where})")
+
+    result = scan(paths, config)
+
+    color = args.format == "text" and not args.output and use_color(args.no_color, sys.stdout)
+    out = render(args.format, result, color=color)
+    if out and not out.endswith("\n"):
+        out += "\n"
+    if args.output:
+        _write_file(args.output, out)
+    else:
+        _write_stdout(out, sys.stdout)
+    return EXIT_FINDINGS if fails(result, config.fail_on) else EXIT_OK
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the ``rceguard`` console script and ``python -m rceguard``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    from .config import UsageError
+
+    try:
+        if args and args[0] == "rule":
+            return _run_rule(args[1:])
+        return _run_scan(args)
+    except _ArgError as exc:
+        prog = "rceguard rule" if args and args[0] == "rule" else "rceguard"
+        sys.stderr.write(f"{prog}: error: {exc} (see `{prog} --help`)\n")
+        return EXIT_ERROR
+    except UsageError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    except SystemExit as exc:  # --help
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.stderr.write("rceguard: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # silence the flush at interpreter exit
+        except OSError:
+            pass
+        return EXIT_OK
+    except OSError as exc:
+        _err(f"{exc.strerror or exc}" + (f": {exc.filename}" if getattr(exc, "filename", None) else ""))
+        return EXIT_ERROR
+    except Exception as exc:  # never a traceback
+        msg = " ".join(f"{type(exc).__name__}: {exc}".split())
+        _err(f"internal error: {msg}")
+        return EXIT_ERROR
