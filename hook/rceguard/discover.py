@@ -171,7 +171,9 @@ class _Walker:
     def __init__(self, excluder: Optional[Excluder], display: Callable[[Path], str]) -> None:
         self.excluder = excluder
         self.display = display
-        self.found: Dict[str, str] = {}  # real path -> absolute path (first in sorted order wins)
+        # real path -> (reached through a symlink?, absolute path); a direct path beats a link
+        self.found: Dict[str, Tuple[bool, str]] = {}
+        self.deferred: List[str] = []  # symlinked directories, walked after all real ones
         self.notices: List[Notice] = []
         self.visited: Set[str] = set()
         self.roots: List[str] = []
@@ -182,13 +184,19 @@ class _Walker:
     def excluded(self, path: str) -> bool:
         return bool(self.excluder) and self.excluder.excluded(path)  # type: ignore[union-attr]
 
-    def add(self, path: str) -> None:
+    def add(self, path: str, via_link: bool) -> None:
         real = os.path.realpath(path)
+        key = (via_link, path)
         prev = self.found.get(real)
-        if prev is None or path < prev:
-            self.found[real] = path
+        if prev is None or key < prev:
+            self.found[real] = key
 
-    def walk(self, directory: str) -> None:
+    def run_deferred(self) -> None:
+        while self.deferred:
+            path = self.deferred.pop(0)
+            self.walk(path, via_link=True)
+
+    def walk(self, directory: str, via_link: bool = False) -> None:
         real = os.path.realpath(directory)
         if real in self.visited:
             return
@@ -205,12 +213,12 @@ class _Walker:
         for entry in entries:
             path = os.path.join(directory, entry.name)
             try:
-                self.visit(entry, path)
+                self.visit(entry, path, via_link)
             except OSError as exc:
                 if is_python_name(entry.name):
                     self.notice(path, f"cannot read: {exc.strerror or exc}")
 
-    def visit(self, entry: "os.DirEntry[str]", path: str) -> None:
+    def visit(self, entry: "os.DirEntry[str]", path: str, via_link: bool) -> None:
         name = entry.name
         if entry.is_symlink():
             target = os.path.realpath(path)
@@ -222,32 +230,29 @@ class _Walker:
                 return  # never follow a link out of the scanned roots
             if os.path.isdir(target):
                 if not skip_dir(path, name) and not self.excluded(path):
-                    self.walk_dir(path, name)
+                    self.deferred.append(path)
             elif is_python_name(name) and not self.excluded(path):
-                self.file_candidate(path, target)
+                self.file_candidate(path, target, True)
             return
         if entry.is_dir(follow_symlinks=False):
             if skip_dir(path, name) or self.excluded(path):
                 return
-            self.walk_dir(path, name)
+            if is_python_name(name):
+                self.notice(path, "is a directory named like a Python file; its contents are scanned as a directory")
+            self.walk(path, via_link)
             return
         if not is_python_name(name) or self.excluded(path):
             return
-        self.file_candidate(path, path)
+        self.file_candidate(path, path, via_link)
 
-    def walk_dir(self, path: str, name: str) -> None:
-        if is_python_name(name):
-            self.notice(path, "is a directory named like a Python file; its contents are scanned as a directory")
-        self.walk(path)
-
-    def file_candidate(self, path: str, target: str) -> None:
+    def file_candidate(self, path: str, target: str, via_link: bool = False) -> None:
         try:
             mode = os.stat(target).st_mode
         except OSError as exc:
             self.notice(path, f"cannot read: {exc.strerror or exc}")
             return
         if stat.S_ISREG(mode):
-            self.add(path)
+            self.add(path, via_link)
         else:
             self.notice(path, "not a regular file (FIFO, socket or device); skipped")
 
@@ -286,6 +291,7 @@ def discover(
             continue
         # explicitly named file: scanned whatever its suffix
         walker.file_candidate(full, full)
-    files = sorted(walker.found.values())
+    walker.run_deferred()
+    files = sorted(path for _, path in walker.found.values())
     notices = sorted(set(walker.notices))
     return Discovery(files=[Path(f) for f in files], notices=notices)

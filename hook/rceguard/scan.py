@@ -48,7 +48,8 @@ def find_git_root(start: Path) -> Optional[Path]:
 
 def find_project_root(start: Path) -> Path:
     """Nearest ancestor with pyproject.toml / setup.py / setup.cfg, not looking above the git root;
-    else the git root; else ``start``."""
+    else the git root; else the current directory when it contains ``start`` (so reported paths
+    are relative to where the user is); else ``start`` (the common directory of the inputs)."""
     current = Path(os.path.abspath(start))
     while True:
         if any((current / m).is_file() for m in PROJECT_MARKERS):
@@ -57,7 +58,13 @@ def find_project_root(start: Path) -> Path:
             break
         current = current.parent
     git = find_git_root(start)
-    return git if git is not None else Path(os.path.abspath(start))
+    if git is not None:
+        return git
+    here = Path(os.path.abspath(os.curdir))
+    start = Path(os.path.abspath(start))
+    if here == start or here in start.parents:
+        return here
+    return start
 
 
 def display_root(start: Path, project_root: Path) -> Path:

@@ -63,6 +63,31 @@ def _line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, max(0, offset)) + 1
 
 
+_COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _coding_cookie(data: bytes):
+    """The PEP 263 coding name in the first two lines, or None."""
+    for line in data.split(b"\n", 2)[:2]:
+        m = _COOKIE_RE.match(line)
+        if m:
+            return m.group(1)
+        if line.strip() and not line.lstrip().startswith(b"#"):
+            break
+    return None
+
+
+def _not_utf8(data: bytes) -> SourceError:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return SourceError(
+            f"not valid UTF-8 and no PEP 263 coding line ({exc.reason} at byte {exc.start})",
+            _line_of_offset(data, exc.start),
+        )
+    return SourceError("not valid UTF-8 and no PEP 263 coding line")
+
+
 def decode_source(data: bytes) -> str:
     """Decode Python source bytes the way the interpreter would.
 
@@ -82,12 +107,15 @@ def decode_source(data: bytes) -> str:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         except SyntaxError as exc:
+            if _coding_cookie(data) is None:
+                # no cookie: detect_encoding found non-UTF-8 bytes in the first two lines
+                raise _not_utf8(data) from None
             # unknown encoding in the coding line, or a BOM that contradicts the coding line
             raise SourceError(f"invalid PEP 263 coding declaration: {exc}", getattr(exc, "lineno", 0) or 0) from None
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            if encoding in ("utf-8", "utf-8-sig"):
+            if encoding in ("utf-8", "utf-8-sig") and _coding_cookie(data) is None:
                 why = "not valid UTF-8 and no PEP 263 coding line"
             else:
                 why = f"cannot decode with the declared encoding {encoding}"
