@@ -310,7 +310,7 @@ def test_bad_inputs_are_notices_and_others_still_reported(tmp_path: Path) -> Non
     (tmp_path / "parens.py").write_text("x = " + "(" * 200_000 + ")" * 200_000 + "\n")
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "fifo.py")
-    (tmp_path / "utf16.py").write_bytes("\ufeffx = 'ü'\n".encode("utf-16"))
+    (tmp_path / "utf16.py").write_bytes("x = 'ü'\n".encode("utf-16"))  # with a BOM
 
     proc = run_module(["--format", "json", "."], tmp_path)
     assert proc.returncode == 1, proc.stderr
@@ -323,6 +323,7 @@ def test_bad_inputs_are_notices_and_others_still_reported(tmp_path: Path) -> Non
         expected.add("fifo.py")
     assert noticed == expected
     assert all("\n" not in n["message"] for n in data["notices"])
+    assert data["summary"]["files_scanned"] == 3  # remote.py, empty.py, utf16.py
 
     text = run_module(["--no-color", "."], tmp_path)
     assert text.returncode == 1 and "Traceback" not in text.stderr
