@@ -55,9 +55,17 @@ def _git(*args: str, cwd: Path) -> str:
     ).stdout.strip()
 
 
-def _offline_env(home: Path) -> Dict[str, str]:
-    import virtualenv.seed.wheels.embed as embed
+def _bundled_wheels() -> Path:
+    """The directory of wheels (pip, setuptools) that ships inside the ``virtualenv`` package."""
+    import virtualenv
 
+    base = Path(virtualenv.__file__).resolve().parent
+    for wheel in sorted(base.rglob("setuptools-*.whl")):
+        return wheel.parent
+    pytest.fail("virtualenv ships no setuptools wheel; cannot install the hook offline")
+
+
+def _offline_env(home: Path) -> Dict[str, str]:
     env = dict(os.environ)
     for key in list(env):
         if key.startswith(("PIP_", "PRE_COMMIT", "VIRTUALENV_")):
@@ -68,7 +76,7 @@ def _offline_env(home: Path) -> Dict[str, str]:
             "PRE_COMMIT_COLOR": "never",
             "PIP_CONFIG_FILE": os.devnull,  # ignore machine-wide pip configuration
             "PIP_NO_INDEX": "1",
-            "PIP_FIND_LINKS": str(embed.BUNDLE_FOLDER),
+            "PIP_FIND_LINKS": str(_bundled_wheels()),
             "PIP_NO_DEPS": "1",
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "VIRTUALENV_NO_PERIODIC_UPDATE": "1",
