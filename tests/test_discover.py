@@ -157,3 +157,8 @@ def test_exclude_applies_to_walks_and_explicit_files(make_tree) -> None:
     ex = Excluder(["gen", "*_pb2.py"], root)
     assert rels(root, discover([root], excluder=ex).files) == ["keep.py"]
     assert discover([root / "x_pb2.py", root / "gen" / "a.py"], excluder=ex).files == []
+
+
+def test_nul_in_path_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="NUL"):
+        discover(["a\x00b.py"])

@@ -179,8 +179,21 @@ def _run_scan(argv: Sequence[str]) -> int:
     if args.output:
         _write_file(args.output, out)
     else:
-        _write_stdout(out, sys.stdout)
+        try:
+            _write_stdout(out, sys.stdout)
+        except BrokenPipeError:  # e.g. `rceguard | head`: the exit status still tells the truth
+            _silence_stdout()
     return EXIT_FINDINGS if fails(result, config.fail_on) else EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the flush at exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -206,10 +219,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stderr.write("rceguard: interrupted\n")
         return 130
     except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # silence the flush at interpreter exit
-        except OSError:
-            pass
+        _silence_stdout()
         return EXIT_OK
     except OSError as exc:
         _err(f"{exc.strerror or exc}" + (f": {exc.filename}" if getattr(exc, "filename", None) else ""))

@@ -271,6 +271,8 @@ def discover(
         text = os.fspath(raw)
         if text == "":
             raise UsageError("empty path")
+        if "\x00" in text:
+            raise UsageError(f"invalid path (contains a NUL character): {text!r}")
         full = os.path.abspath(text)
         if not os.path.lexists(full):
             raise UsageError(f"path does not exist: {text}")
