@@ -1,24 +1,983 @@
-"""Flow engine entry point (skeleton; the analyzer owner fills this in).
+"""Flow engine driver: project-wide stores, call resolution against the knowledge tables and the
+function summaries, sink checks, and the fixpoint over all loaded modules.
 
-Contract used by ``rceguard.scan``:
+Contract used by ``rceguard.scan``::
 
     analyze(targets, root=..., loader=..., extend_sources=(), extend_sinks=(), extend_sanitizers=())
         -> list[Finding]
 
-* ``targets``: the ParsedFile objects of the files the user asked about. Findings are reported
-  only in these files.
-* ``root``: project root (Path) used to resolve imports of project modules, or None.
-* ``loader(path: Path) -> ParsedFile | None``: reads and parses another project file on demand
-  (for summaries); returns None when it cannot be read/parsed.
-* ``extend_*``: dotted names from configuration.
+* ``targets``: ParsedFile objects of the files the user asked about; findings are reported only
+  in these files.
+* ``root``: project root, used to resolve imports of project modules (None: the files' folders).
+* ``loader(path) -> ParsedFile | None``: reads and parses another project file on demand.
+* ``extend_*``: dotted names from configuration (``pkg.mod.func``; sinks may add ``:RCE00N``).
 """
 from __future__ import annotations
 
+import ast
 from pathlib import Path
-from typing import Callable, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ..findings import Finding
+from ..findings import Finding, Location, Step
+from ..knowledge import propagators as P
+from ..knowledge import sanitizers as Z
+from ..knowledge import sinks as K
+from ..knowledge import sources as S
 from ..source import ParsedFile
+from .flow import Env, FunctionAnalyzer, SinkInfo, Summary
+from .project import ClassInfo, FuncInfo, ModuleInfo, Project
+from .values import CONST as CONST_V, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
+
+MAX_ROUNDS = 8
+EMPTY_SUMMARY_SIG = Summary().signature()
+
+# which labels a sink kind reacts to, and the rule it reports
+RULES_FOR = {
+    K.CODE: {REMOTE: "RCE001", ENCODED: "RCE005"},
+    K.DATA: {REMOTE: "RCE002", RFILE: "RCE002"},
+    K.CMD: {REMOTE: "RCE006", CRADLE: "RCE004", RFILE: "RCE003"},
+    K.FILE: {RFILE: "RCE003"},
+}
+# when the *content of a downloaded file* reaches a sink kind
+FILE_CONTENT_RULE = {K.CODE: "RCE001", K.DATA: "RCE002", K.CMD: "RCE003", K.FILE: "RCE003"}
+DEFAULT_LEVEL = {"RCE001": "error", "RCE002": "error", "RCE003": "error", "RCE004": "error",
+                 "RCE005": "warning", "RCE006": "error"}
+SINK_VERB = {"RCE001": "executed by", "RCE002": "deserialized by", "RCE003": "run by",
+             "RCE004": "run by", "RCE005": "executed by", "RCE006": "run as a command by"}
+
+_SOURCE_CALLS = set(S.CALL_SOURCES) | {f"{b}.{m}" for b, ms in S.CLASS_METHOD_SOURCES.items() for m in ms} | {
+    f"{S.REQUEST_TYPE}.{m}" for m in S.REQUEST_METHODS}
+_OS_L = {"os.execl", "os.execle", "os.execlp", "os.execlpe", "os.spawnl", "os.spawnle", "os.spawnlp", "os.spawnlpe"}
+_OS_V = {"os.execv", "os.execve", "os.execvp", "os.execvpe", "os.spawnv", "os.spawnve", "os.spawnvp",
+         "os.spawnvpe", "os.posix_spawn", "os.posix_spawnp"}
+
+
+def _short(q: str) -> str:
+    return q[len("builtins."):] if q.startswith("builtins.") else q
+
+
+class Engine:
+    def __init__(self, project: Project, extend_sources: Iterable[str] = (), extend_sinks: Iterable[str] = (),
+                 extend_sanitizers: Iterable[str] = ()) -> None:
+        self.project = project
+        self.extra_sources = set(extend_sources)
+        self.extra_sinks: Dict[str, str] = {}
+        for s in extend_sinks:
+            name, _, rule = s.partition(":")
+            self.extra_sinks[name.strip()] = (rule.strip().upper() or "RCE001")
+        self.extra_sanitizers = set(extend_sanitizers)
+        self.summaries: Dict[str, Summary] = {}
+        self.funcs: Dict[str, FuncInfo] = {}
+        self.classes: Dict[str, ClassInfo] = {}
+        self.fields: Dict[Tuple[str, str], Value] = {}
+        self.globals: Dict[Tuple[str, str], Value] = {}
+        self.global_keys: Dict[Tuple[str, str], str] = {}
+        self.files: Dict[str, Value] = {}
+        self.remote_param_funcs: Dict[str, str] = {}
+        self.unit = None
+        self.deps: Dict[tuple, set] = {}
+        self.dirty: set = set()
+        self.next_dirty: set = set()
+        self.dirty_all = False
+        self.seen_units: set = set()
+        self.unit_findings: Dict[object, Dict[tuple, Finding]] = {}
+        self.done_this_round: set = set()
+        self.bodies_done: set = set()
+        self.in_progress: set = set()
+        self._class_nodes: Dict[Tuple[str, int], ClassInfo] = {}
+
+    # ------------------------------------------------------------------ registry
+    def register(self, m: ModuleInfo) -> None:
+        for fi in m.functions:
+            self.funcs[fi.key] = fi
+        for ci in m.classes:
+            self.classes[ci.key] = ci
+            self._class_nodes[(m.key, id(ci.node))] = ci
+
+    def class_for_node(self, m: ModuleInfo, node: ast.ClassDef) -> Optional[ClassInfo]:
+        return self._class_nodes.get((m.key, id(node)))
+
+    def nested_func(self, parent: Optional[FuncInfo], node: ast.AST, m: ModuleInfo,
+                    cls: Optional[ClassInfo]) -> FuncInfo:
+        base = parent.qual if parent is not None else m.name
+        name = getattr(node, "name", "<lambda>")
+        qual = f"{base}.<locals>.{name}"
+        key = f"{m.key}::{qual}@{node.lineno}:{node.col_offset}"  # type: ignore[attr-defined]
+        fi = self.funcs.get(key)
+        if fi is None:
+            fi = FuncInfo(key, qual, node, m, None)
+            self.funcs[key] = fi
+        return fi
+
+    def analyze_nested(self, fi: FuncInfo, env: Env, parent: FunctionAnalyzer) -> None:
+        sub = FunctionAnalyzer(self, fi.module, fi, closure=env, cls=parent.cls)
+        sub.parent = parent  # type: ignore[attr-defined]
+        sub.self_name = parent.self_name if fi.node.args.args[:1] == [] or True else None  # closures see `self`
+        summ = sub.run()
+        self._store_summary(fi.key, summ)
+        # closures: sinks reached by the enclosing function's parameters belong to it
+        own = set(fi.params) | {fi.vararg, fi.kwarg}
+        for key, val in summ.param_sinks.items():
+            if key[0] not in own:
+                parent.summary.param_sinks.setdefault(key, val)
+
+    def _store_summary(self, key: str, summ: Summary) -> None:
+        old = self.summaries.get(key)
+        if old is None or old.signature() != summ.signature():
+            if old is not None or summ.signature() != EMPTY_SUMMARY_SIG:
+                self._dirty(("sum", key))
+        self.summaries[key] = summ
+
+    def resolve_class(self, ci: ClassInfo) -> None:
+        if ci._resolved:
+            return
+        ci._resolved = True
+        for b in ci.base_nodes:
+            q = self.scope_qual(ci.module, b)
+            if q is None:
+                continue
+            if isinstance(q, ClassInfo):
+                ci.bases.append(q)
+                continue
+            r = self.project.resolve_ref(q) if q.split(".")[0] not in ("builtins",) else None
+            if r is not None and r[0] == "cls":
+                ci.bases.append(r[1])  # type: ignore[arg-type]
+                self.register(r[1].module)  # type: ignore[union-attr]
+            elif q not in ("builtins.object", "object"):
+                ci.ext_bases.append(q)
+        if any(b in P_RECORD_BASES for b in ci.ext_bases):
+            ci.is_record = True
+
+    def scope_qual(self, m: ModuleInfo, node: ast.expr):
+        if isinstance(node, ast.Name):
+            b = m.scope.get(node.id)
+            if b is None:
+                return f"builtins.{node.id}"
+            if b[0] in ("mod", "ref"):
+                return str(b[1])
+            if b[0] == "cls":
+                return b[1]
+            return None
+        if isinstance(node, ast.Attribute):
+            base = self.scope_qual(m, node.value)
+            if isinstance(base, str):
+                return f"{base}.{node.attr}"
+        if isinstance(node, ast.Subscript):  # Generic[T]
+            return self.scope_qual(m, node.value)
+        return None
+
+    def find_method(self, ci: ClassInfo, name: str, depth: int = 0) -> Optional[FuncInfo]:
+        if name in ci.methods:
+            return ci.methods[name]
+        if depth > 10:
+            return None
+        self.resolve_class(ci)
+        for b in ci.bases:
+            m = self.find_method(b, name, depth + 1)
+            if m is not None:
+                return m
+        return None
+
+    def ext_bases_of(self, ci: ClassInfo, depth: int = 0) -> List[str]:
+        self.resolve_class(ci)
+        out = list(ci.ext_bases)
+        if depth < 10:
+            for b in ci.bases:
+                out.extend(self.ext_bases_of(b, depth + 1))
+        return out
+
+    def mro(self, ci: ClassInfo, depth: int = 0) -> List[ClassInfo]:
+        self.resolve_class(ci)
+        out = [ci]
+        if depth < 10:
+            for b in ci.bases:
+                out.extend(x for x in self.mro(b, depth + 1) if x not in out)
+        return out
+
+    # ------------------------------------------------------------------ stores
+    def _update(self, store: dict, key, v: Value, dep: Optional[tuple] = None) -> None:
+        if not v.labels and not v.types:
+            return
+        old = store.get(key)
+        new = v if old is None else join(old, v)
+        if old is None or old.signature() != new.signature():
+            if store is self.files:
+                self.dirty_all = True
+            else:
+                self._dirty(dep)
+        store[key] = new
+
+    # ------------------------------------------------------------------ dependencies
+    def _read(self, dep: tuple) -> None:
+        if self.unit is not None:
+            self.deps.setdefault(dep, set()).add(self.unit)
+
+    def _dirty(self, dep: Optional[tuple]) -> None:
+        if dep is None:
+            return
+        for u in self.deps.get(dep, ()):
+            self.next_dirty.add(u)
+
+    def set_field(self, cls_key: str, attr: str, v: Value) -> None:
+        self._update(self.fields, (cls_key, attr), Value(v.labels, v.types) if (v.labels or v.types) else EMPTY,
+                     ("field", cls_key, attr))
+
+    def get_field(self, ci: ClassInfo, attr: str, A: FunctionAnalyzer, node: ast.AST) -> Value:
+        vals = []
+        for c in self.mro(ci):
+            self._read(("field", c.key, attr))
+            v = self.fields.get((c.key, attr))
+            if v is not None:
+                vals.append(v)
+        for eb in self.ext_bases_of(ci):
+            if attr in S.CLASS_FIELD_SOURCES.get(eb, ()):
+                vals.append(Value({REMOTE: Trace((A.step(node, f"`{A.text(node)}` holds data from the client ({eb})"),),
+                                                 source_api=f"{eb}.{attr}")}))
+        v = join(*vals) if vals else EMPTY
+        # parameter labels stored in fields belong to another function: drop them here
+        if any(isinstance(k, tuple) for k in v.labels):
+            v = Value({k: t for k, t in v.labels.items() if not isinstance(k, tuple)}, v.types)
+        return v
+
+    def set_global(self, m: ModuleInfo, name: str, v: Value, key: Optional[str]) -> None:
+        if any(isinstance(k, tuple) for k in v.labels):
+            v = Value({k: t for k, t in v.labels.items() if not isinstance(k, tuple)}, v.types, v.const)
+        self._update(self.globals, (m.key, name), v, ("global", m.key, name))
+        if key is not None and (m.key, name) not in self.global_keys:
+            self.global_keys[(m.key, name)] = key
+
+    def write_file(self, key: Optional[str], v: Value, A: FunctionAnalyzer, node: ast.AST, what: str) -> None:
+        if key is None:
+            return
+        t = v.labels.get(REMOTE) or v.labels.get(RFILE)
+        if t is not None:
+            st = A.step(node, f"{what} `{A.text(node)}`")
+            self._update(self.files, key, Value({RFILE: t.add(st)}))
+            if key.startswith("join("):
+                parts = _split_join(key)
+                if parts:
+                    self._update(self.files, parts[0], Value({RFILE: t.add(st)}))
+        for lab, tr in v.labels.items():
+            if isinstance(lab, tuple) and lab[0] == "param" and A.f is not None:
+                pass  # content of a parameter written to a file: not tracked
+        f = A.f
+        if f is not None and v.labels.get(REMOTE) is not None:
+            for p in f.params:
+                if key == f"v:{A.scope_key}:{p}":
+                    A.summary.file_params.setdefault(p, v.labels[REMOTE].add(A.step(node, f"{what} `{A.text(node)}`")).steps)
+
+    def file_value(self, key: str, env: Env, A: FunctionAnalyzer, node: ast.AST) -> Value:
+        v = self.files.get(key)
+        if v is None and key.startswith("join("):
+            parts = _split_join(key)
+            if parts and parts[0] in self.files:
+                v = self.files[parts[0]]
+        if v is None:
+            return EMPTY
+        if key in env.vfiles:
+            v = v.map_traces(lambda t: t.with_(verified=f"verified by a pinned digest"))
+        return v.add_step(A.step(node, f"`{A.text(node)}` names the downloaded file"))
+
+    # ------------------------------------------------------------------ findings
+    def report(self, rule: str, trace: Trace, A: FunctionAnalyzer, node: ast.AST, sink_name: str,
+               extra: str = "") -> None:
+        if not A.m.is_target:
+            return
+        sink_loc = A.loc(node)
+        t = trace.add(Step(sink_loc, f"{SINK_VERB[rule]} `{A.text(node)}`"))
+        stmt = A.stmt or node
+        lines = (getattr(stmt, "lineno", sink_loc.line), getattr(stmt, "end_lineno", sink_loc.end_line) or sink_loc.end_line)
+        self._add_finding(rule, t, sink_loc, sink_name, lines, A.text(node, 200), A.context, A.install_time, extra)
+
+    def report_via(self, rule: str, trace: Trace, sinfo: SinkInfo, A: FunctionAnalyzer, call: ast.AST,
+                   callee: FuncInfo) -> None:
+        if sinfo.module.is_target:
+            t = trace.add(Step(sinfo.location, f"{SINK_VERB[rule]} `{sinfo.text[:60]}`"))
+            self._add_finding(rule, t, sinfo.location, sinfo.name, sinfo.stmt_lines, sinfo.text, sinfo.context,
+                              sinfo.install_time, "")
+        elif A.m.is_target:
+            loc = A.loc(call)
+            stmt = A.stmt or call
+            lines = (getattr(stmt, "lineno", loc.line), getattr(stmt, "end_lineno", loc.end_line) or loc.end_line)
+            t = trace.add(Step(sinfo.location, f"{SINK_VERB[rule]} `{sinfo.text[:60]}`"))
+            extra = f"via {callee.name}() ({sinfo.location.path}:{sinfo.location.line})"
+            self._add_finding(rule, t, loc, sinfo.name, lines, A.text(call, 200), A.context,
+                              A.install_time or sinfo.install_time, extra)
+
+    def _add_finding(self, rule: str, t: Trace, loc: Location, sink_name: str, lines: Tuple[int, int], text: str,
+                     context: str, install_time: bool, extra: str) -> None:
+        level = DEFAULT_LEVEL[rule]
+        notes: List[str] = []
+        if t.verified:
+            level = "note"
+            notes.append(t.verified)
+        if t.caveat:
+            notes.append(t.caveat)
+        msg = _message(rule, t, sink_name, install_time, extra)
+        if t.verified:
+            msg += f" Integrity check: {t.verified}."
+        if t.caveat:
+            msg += f" Note: {t.caveat}."
+        f = Finding(rule_id=rule, level=level, message=msg, location=loc, steps=t.steps, statement_lines=lines,
+                    context=context, sink_text=text, source_api=t.source_api, notes=tuple(notes))
+        key = (rule, loc.path, loc.line, loc.col)
+        bucket = self.unit_findings.setdefault(self.unit, {})
+        old = bucket.get(key)
+        if old is None or _fkey(f) < _fkey(old):
+            bucket[key] = f
+
+    # ------------------------------------------------------------------ sinks
+    def sink_info(self, A: FunctionAnalyzer, node: ast.AST, name: str) -> SinkInfo:
+        stmt = A.stmt or node
+        loc = A.loc(node)
+        return SinkInfo(A.m, loc, name, (getattr(stmt, "lineno", loc.line), getattr(stmt, "end_lineno", loc.end_line) or loc.end_line),
+                        A.text(node, 200), A.context, A.install_time)
+
+    def sink_value(self, A: FunctionAnalyzer, node: ast.AST, kind: str, v: Value, name: str) -> None:
+        if not v.labels:
+            return
+        table = RULES_FOR[kind]
+        for lab, t in v.labels.items():
+            if isinstance(lab, tuple):
+                owner = A
+                while owner is not None and owner.f is not None and lab[1] not in _own_params(owner.f) and getattr(owner, "parent", None) is not None:
+                    owner = owner.parent  # type: ignore[attr-defined]
+                if owner.f is None:
+                    continue
+                key = (lab[1], kind, "value" if lab[0] == "param" else "file", (A.m.key, node.lineno, node.col_offset))  # type: ignore[attr-defined]
+                if key not in owner.summary.param_sinks:
+                    owner.summary.param_sinks[key] = (self.sink_info(A, node, name), t.steps)
+            elif lab in table:
+                rule = table[lab]
+                if lab == ENCODED and REMOTE in v.labels:
+                    continue
+                self.report(rule, t, A, node, name)
+
+    def check_sink(self, A: FunctionAnalyzer, node: ast.Call, env: Env, q: str, sink: K.Sink,
+                   args: List[Value], kws: Dict[str, Value], star_at: Optional[int]) -> None:
+        if sink.unless and _safe(sink.unless, node, A, env):
+            return
+        name = _short(q)
+        if sink.kind == K.PROCESS:
+            self.check_process(A, node, env, q, sink, args, kws)
+            return
+        for i in sink.args:
+            if i < len(args):
+                self.sink_value(A, node, sink.kind, self._with_file(A, node.args[i], env, args[i]), name)
+            elif star_at is not None and star_at <= i:
+                self.sink_value(A, node, sink.kind, args[star_at], name)
+        for k in node.keywords:
+            if k.arg in sink.kwargs or (k.arg is None and sink.kwargs):
+                self.sink_value(A, node, sink.kind, self._with_file(A, k.value, env, kws.get(k.arg or "**", EMPTY)), name)
+
+    def _with_file(self, A: FunctionAnalyzer, n: ast.expr, env: Env, v: Value) -> Value:
+        if self.files and not isinstance(n, ast.Name):
+            k = A.pkey(n, env)
+            if k is not None:
+                fv = self.file_value(k, env, A, n)
+                if fv:
+                    return join(v, fv)
+        return v
+
+    def check_process(self, A: FunctionAnalyzer, node: ast.Call, env: Env, q: str, sink: K.Sink,
+                      args: List[Value], kws: Dict[str, Value]) -> None:
+        name = _short(q)
+        shell_kw = next((k for k in node.keywords if k.arg == "shell"), None)
+        shell = shell_kw is not None and not (isinstance(shell_kw.value, ast.Constant) and not shell_kw.value.value)
+        idx = sink.program
+        prog: Optional[ast.expr] = node.args[idx] if len(node.args) > idx else None
+        if prog is None:
+            for k in node.keywords:
+                if k.arg in sink.kwargs:
+                    prog = k.value
+        if prog is None or isinstance(prog, ast.Starred):
+            return
+        if shell:
+            self.sink_value(A, node, K.CMD, self._with_file(A, prog, env, A.ev(prog, env)), name)
+            return
+        argv: List[ast.expr]
+        literal = isinstance(prog, (ast.List, ast.Tuple))
+        if q in _OS_L:
+            argv = [prog] + list(node.args[idx + 2:])
+        elif q in _OS_V:
+            rest = node.args[idx + 1] if len(node.args) > idx + 1 else None
+            argv = [prog] + (list(rest.elts[1:]) if isinstance(rest, (ast.List, ast.Tuple)) else [])
+            literal = isinstance(rest, (ast.List, ast.Tuple))
+        elif q == "asyncio.create_subprocess_exec":
+            argv = list(node.args)
+            literal = True
+        elif literal:
+            argv = list(prog.elts)  # type: ignore[attr-defined]
+        else:
+            argv = [prog]
+        argv = [a for a in argv if not isinstance(a, ast.Starred)] or argv
+        if not argv:
+            return
+        vals = [self._with_file(A, a, env, A.ev(a, env)) for a in argv]
+        self.sink_value(A, node, K.FILE, vals[0], name)
+        consts = [a.value for a in argv if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        prog_name = ""
+        if isinstance(argv[0], ast.Constant) and isinstance(argv[0].value, str):
+            prog_name = argv[0].value.replace("\\", "/").rsplit("/", 1)[-1].lower()
+        elif A.qual_of(argv[0], env) == "sys.executable":
+            prog_name = "python"
+        base = prog_name[:-4] if prog_name.endswith(".exe") else prog_name
+        base = base.rstrip("0123456789.") if base.startswith("python") else base
+        if literal and (base in K.SHELLS or base in K.INTERPRETERS or prog_name in K.SHELLS):
+            flag_at = next((i for i, a in enumerate(argv[1:], 1)
+                            if isinstance(a, ast.Constant) and a.value in K.INLINE_FLAGS), None)
+            if flag_at is not None:
+                for a, v in zip(argv[flag_at + 1:flag_at + 2], vals[flag_at + 1:flag_at + 2]):
+                    self.sink_value(A, node, K.CMD, v.without(RFILE) if not v.has(REMOTE) else v, name)
+            else:
+                for v in vals[1:]:
+                    self.sink_value(A, node, K.FILE, v, name)
+            if len(consts) >= 2 and not any(v.has(CRADLE) for v in vals):
+                from .shell import find_cradle
+                c = find_cradle(" ".join(consts))
+                if c:
+                    self.report("RCE004", Trace((A.step(node, f"shell download cradle: `{c}`"),), source_api=c), A, node, name)
+        elif not literal:
+            v = vals[0]
+            if v.has(CRADLE):
+                self.report("RCE004", v.labels[CRADLE], A, node, name)
+
+    # ------------------------------------------------------------------ calls
+    def call(self, A: FunctionAnalyzer, node: ast.Call, env: Env, fv: Value, recv: Optional[Value],
+             args: List[Value], kws: Dict[str, Value], star_at: Optional[int]) -> Value:
+        func = node.func
+        mname = func.attr if isinstance(func, ast.Attribute) else None
+        results: List[Value] = []
+        handled = False
+        arg_nodes: List[Optional[ast.expr]] = list(node.args)
+        for t in sorted(fv.types):
+            kind, _, q = t.partition(":")
+            if kind in ("ref", "extm"):
+                r = self.known(A, node, env, q, recv, args, kws, star_at)
+                if r is not None:
+                    results.append(r)
+                    handled = True
+                    continue
+                if kind == "ref" and q.split(".")[0] != "builtins":
+                    b = self.project.resolve_ref(q)
+                    if b is not None:
+                        r = self._call_binding(A, node, env, b, args, kws, star_at, arg_nodes)
+                        if r is not None:
+                            results.append(r)
+                            handled = True
+            elif kind in ("fn", "meth"):
+                fi = self.funcs.get(q)
+                if fi is None:
+                    continue
+                r = self.known(A, node, env, fi.qual, recv, args, kws, star_at)
+                if r is not None:
+                    results.append(r)
+                else:
+                    results.append(self.apply_func(A, node, env, fi, args, kws, star_at, arg_nodes, bound=(kind == "meth")))
+                handled = True
+            elif kind == "cls":
+                ci = self.classes.get(q)
+                if ci is not None:
+                    results.append(self.construct(A, node, env, ci, args, kws, star_at, arg_nodes))
+                    handled = True
+            elif kind == "partial":
+                n_s, _, inner = q.partition(":")
+                ik, _, iq = inner.partition(":")
+                fi = self.funcs.get(iq)
+                if fi is not None and ik in ("fn", "meth"):
+                    n = int(n_s)
+                    results.append(self.apply_func(A, node, env, fi, [EMPTY] * n + args, kws,
+                                                   None if star_at is None else star_at + n,
+                                                   [None] * n + arg_nodes, bound=(ik == "meth")))
+                    handled = True
+        if handled:
+            return join(*results) if results else EMPTY
+        return self.generic(A, node, env, mname, recv, args, kws)
+
+    def _call_binding(self, A, node, env, b, args, kws, star_at, arg_nodes) -> Optional[Value]:
+        kind, obj = b
+        if kind == "fn":
+            self.register(obj.module)
+            return self.apply_func(A, node, env, obj, args, kws, star_at, arg_nodes, bound=False)
+        if kind == "cls":
+            self.register(obj.module)
+            return self.construct(A, node, env, obj, args, kws, star_at, arg_nodes)
+        return None
+
+    def generic(self, A: FunctionAnalyzer, node: ast.Call, env: Env, mname: Optional[str], recv: Optional[Value],
+                args: List[Value], kws: Dict[str, Value]) -> Value:
+        recv = recv or EMPTY
+        if mname is not None:
+            func = node.func
+            assert isinstance(func, ast.Attribute)
+            if mname in K.FILE_METHOD_SINKS:
+                for v in [recv] + args:
+                    if v.has(RFILE):
+                        self.sink_value(A, node, K.FILE, Value({RFILE: v.labels[RFILE]}), mname)
+            if mname in Z.VERIFY_METHODS and any(a.has(REMOTE) for a in args):
+                return self._verify(A, node, env, args)
+            if mname in ("write", "writelines", "write_bytes", "write_text") and args:
+                key = self._receiver_file_key(A, func.value, env)
+                self.write_file(key, args[0], A, node, "written to")
+            if mname in ("extractall", "extract") and recv.has(RFILE):
+                target = node.args[-1] if node.args else next((k.value for k in node.keywords if k.arg == "path"), None)
+                self.write_file(A.pkey(target, env) if target is not None else "c:.", Value({RFILE: recv.labels[RFILE]}), A, node, "extracted by")
+            if mname == "chmod":
+                self._chmod(A, A.pkey(func.value, env), node)
+            if mname in P.READ_METHODS and recv.has(RFILE):
+                t = recv.labels[RFILE].add(A.step(node, f"read back: `{A.text(node)}`"))
+                return join(recv.without(RFILE).only_labels(), Value({REMOTE: t}))
+            if mname in P.MUTATORS:
+                extra = labels_only(*args, *kws.values())
+                if extra.labels:
+                    A._weak_update(func.value, extra, env)
+                return EMPTY
+            if mname in P.CLEAN_METHODS:
+                return EMPTY
+            if mname == "join" and recv.const and len(node.args) == 1 and self._char_codes(A, node.args[0], env):
+                return self._decoded(A, node, CONST_V, "chr-join")
+            if mname == "decode" and node.args and isinstance(node.args[0], ast.Constant) and \
+                    str(node.args[0].value).lower().replace("-", "_") in P.CODECS:
+                return self._decoded(A, node, recv, f".decode({node.args[0].value!r})")
+        v = labels_only(recv, *args, *kws.values())
+        if v.labels and recv.const and all(a.const for a in args):
+            return Value(v.labels, frozenset(), True)
+        if not v.labels and recv.const and all(a.const for a in args) and all(k.const for k in kws.values()):
+            return Value(const=True)
+        return v
+
+    def _char_codes(self, A: FunctionAnalyzer, arg: ast.expr, env: Env) -> bool:
+        """``chr(c) for c in CONSTANT`` / ``map(chr, CONSTANT)``."""
+        if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
+            elt = arg.elt
+            if isinstance(elt, ast.Call) and A.qual_of(elt.func, env) in P.CHAR_DECODERS:
+                return all(A.ev(g.iter, env.copy()).const for g in arg.generators)
+        if isinstance(arg, ast.Call) and A.qual_of(arg.func, env) == "builtins.map" and len(arg.args) == 2:
+            return A.qual_of(arg.args[0], env) in P.CHAR_DECODERS and A.ev(arg.args[1], env.copy()).const
+        return False
+
+    def _receiver_file_key(self, A: FunctionAnalyzer, recv: ast.expr, env: Env) -> Optional[str]:
+        if isinstance(recv, ast.Name) and recv.id in env.handles:
+            return env.handles[recv.id]
+        h = A._handle_key(recv, env)
+        if h is not None:
+            return h
+        if isinstance(recv, ast.Name) and recv.id in env.vars and recv.id not in env.keys:
+            return None if not _looks_like_path(recv.id) else A.pkey(recv, env)
+        return A.pkey(recv, env)
+
+    def _chmod(self, A: FunctionAnalyzer, key: Optional[str], node: ast.AST) -> None:
+        if key is not None and key in self.files:
+            v = self.files[key]
+            st = A.step(node, f"made executable: `{A.text(node)}`")
+            self.files[key] = v.add_step(st)
+
+    def _verify(self, A: FunctionAnalyzer, node: ast.Call, env: Env, args: List[Value]) -> Value:
+        how = f"verified by a signature check (line {node.lineno})"
+        paths = set()
+        for a in node.args:
+            paths |= A._data_paths(a, env)
+        A._mark(paths, env, verified=how)
+        out = join(*args).only_labels()
+        return out.map_traces(lambda t: t.with_(verified=how))
+
+    def _decoded(self, A: FunctionAnalyzer, node: ast.Call, v: Value, name: str) -> Value:
+        out = v.only_labels().add_step(A.step(node, f"decoded by `{A.text(node)}`"))
+        if v.const:
+            t = Trace((A.step(node, f"constant decoded by `{A.text(node)}`"),), source_api=name)
+            out = join(out, Value({ENCODED: t}))
+        return out
+
+    def known(self, A: FunctionAnalyzer, node: ast.Call, env: Env, q: str, recv: Optional[Value],
+              args: List[Value], kws: Dict[str, Value], star_at: Optional[int]) -> Optional[Value]:
+        """Apply the knowledge tables to a call of ``q``; None when no table knows it."""
+        if q in self.extra_sinks:
+            rule = self.extra_sinks[q]
+            kind = {"RCE002": K.DATA, "RCE003": K.FILE, "RCE006": K.CMD}.get(rule, K.CODE)
+            for v, n in zip(args, node.args):
+                self.sink_value(A, node, kind, self._with_file(A, n, env, v), _short(q))
+            for k in node.keywords:
+                self.sink_value(A, node, kind, kws.get(k.arg or "**", EMPTY), _short(q))
+            return EMPTY
+        if q in _SOURCE_CALLS or q in self.extra_sources:
+            t = Trace((A.step(node, f"`{A.text(node)}` returns network data"),), source_api=q)
+            return Value({REMOTE: t}, frozenset({"inst:" + S.CONSTRUCTORS[q]}) if q in S.CONSTRUCTORS else frozenset())
+        sink = K.SINKS.get(q)
+        if sink is not None:
+            self.check_sink(A, node, env, q, sink, args, kws, star_at)
+            if q in P.DECODERS:
+                return self._decoded(A, node, args[0] if args else EMPTY, _short(q))
+            if sink.kind == K.DATA:
+                return labels_only(*args).without(RFILE)
+            return EMPTY
+        if q in S.CONSTRUCTORS:
+            return Value(types=frozenset({"inst:" + S.CONSTRUCTORS[q]}))
+        if q in P.COMPILERS:
+            i = P.COMPILERS[q]
+            v = args[i] if i < len(args) else next((kws[k] for k in ("source",) if k in kws), EMPTY)
+            return v.only_labels().add_step(A.step(node, f"compiled by `{A.text(node)}`"))
+        if q in P.DECODERS:
+            v = args[0] if args else EMPTY
+            if q == "codecs.decode":
+                codec = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "encoding"), None)
+                if not (isinstance(codec, ast.Constant) and str(codec.value).lower().replace("-", "_") in P.CODECS):
+                    return labels_only(*args)
+            return self._decoded(A, node, v, _short(q))
+        if q in Z.VERIFY_FUNCTIONS or q in self.extra_sanitizers:
+            return self._verify(A, node, env, args)
+        if q in K.SYS_PATH_ADDERS:
+            i = K.SYS_PATH_ADDERS[q]
+            if i < len(args):
+                v = self._with_file(A, node.args[i], env, args[i])
+                if v.has(RFILE):
+                    env.flags["syspath"] = v.labels[RFILE].add(A.step(node, f"made importable: `{A.text(node)}`"))
+            return EMPTY
+        if q in K.IMPORTERS:
+            t = env.flags.get("syspath")
+            if t is not None:
+                self.report("RCE003", t, A, node, _short(q))
+            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                return Value(types=frozenset({"ref:" + node.args[0].value}))
+            return EMPTY
+        if q == "urllib.request.urlretrieve" or q == "urllib.urlretrieve":
+            t = Trace((A.step(node, f"`{A.text(node)}` downloads a file"),), source_api=q)
+            dest = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "filename"), None)
+            if dest is not None:
+                self.write_file(A.pkey(dest, env), Value({REMOTE: t}), A, dest, "saved to")
+            return Value({RFILE: t})
+        if q == "shutil.copyfileobj" and len(node.args) >= 2:
+            self.write_file(self._receiver_file_key(A, node.args[1], env), args[0], A, node, "copied into")
+            return EMPTY
+        if q in ("shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move", "os.rename", "os.replace") and len(node.args) >= 2:
+            src = self._with_file(A, node.args[0], env, args[0])
+            if src.has(RFILE):
+                self.write_file(A.pkey(node.args[1], env), Value({RFILE: src.labels[RFILE]}), A, node, "copied by")
+            return Value({RFILE: src.labels[RFILE]}) if src.has(RFILE) else EMPTY
+        if q == "os.chmod" and node.args:
+            self._chmod(A, A.pkey(node.args[0], env), node)
+            return EMPTY
+        if q in S.CALLBACK_SOURCES:
+            i = S.CALLBACK_SOURCES[q]
+            if i < len(args):
+                for t in args[i].types:
+                    if t.startswith(("fn:", "meth:")) and t.split(":", 1)[1] not in self.remote_param_funcs:
+                        self.remote_param_funcs[t.split(":", 1)[1]] = f"callback of {q}()"
+                        self.next_dirty.add(t.split(":", 1)[1])
+            return EMPTY
+        if q == "builtins.getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                and isinstance(node.args[1].value, str):
+            return A.attr_of(args[0], node.args[0], None, attr=node.args[1].value)  # type: ignore[arg-type]
+        if q == "functools.partial" and args:
+            return Value(types=frozenset(f"partial:{len(args) - 1}:{t}" for t in args[0].types
+                                         if t.startswith(("fn:", "meth:"))))
+        if q in ("builtins.open", "io.open", "codecs.open", "pathlib.Path.open") and args:
+            v = self._with_file(A, node.args[0], env, args[0])
+            return Value({RFILE: v.labels[RFILE]}) if v.has(RFILE) else EMPTY
+        if q in ("tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"):
+            v = self._with_file(A, node.args[0], env, args[0]) if args else EMPTY
+            return Value({RFILE: v.labels[RFILE]}) if v.has(RFILE) else labels_only(*args)
+        if q in P.PATH_BUILDERS and self.files:
+            k = A.pkey(node, env)
+            v = labels_only(*args)
+            return join(v, self.file_value(k, env, A, node)) if k is not None else v
+        if q in P.NON_PROPAGATING or q.startswith(P.NON_PROPAGATING_PREFIXES):
+            return EMPTY
+        if q in ("importlib.util.spec_from_file_location", "importlib.machinery.SourceFileLoader",
+                 "importlib.machinery.SourcelessFileLoader", "importlib.util.module_from_spec"):
+            vals = [self._with_file(A, n, env, v) for n, v in zip(node.args, args)]
+            return labels_only(*vals)
+        return None
+
+    # ------------------------------------------------------------------ project calls
+    def bind_args(self, fi: FuncInfo, args: List[Value], kws: Dict[str, Value], star_at: Optional[int],
+                  arg_nodes: Sequence[Optional[ast.expr]], skip_first: bool) -> Tuple[Dict[str, Value], Dict[str, ast.expr]]:
+        params = fi.params[1:] if skip_first else list(fi.params)
+        kwonly = [a.arg for a in fi.node.args.kwonlyargs]  # type: ignore[attr-defined]
+        positional = [p for p in params if p not in kwonly]
+        bind: Dict[str, Value] = {}
+        nodes: Dict[str, ast.expr] = {}
+        for i, v in enumerate(args):
+            n = arg_nodes[i] if i < len(arg_nodes) else None
+            if star_at is not None and i >= star_at:
+                for p in positional[i:]:
+                    bind[p] = join(bind.get(p, EMPTY), v)
+                if fi.vararg:
+                    bind[fi.vararg] = join(bind.get(fi.vararg, EMPTY), v)
+                continue
+            if i < len(positional):
+                bind[positional[i]] = v
+                if n is not None:
+                    nodes[positional[i]] = n
+            elif fi.vararg:
+                bind[fi.vararg] = join(bind.get(fi.vararg, EMPTY), v)
+        for k, v in kws.items():
+            if k == "**":
+                for p in params:
+                    if p not in bind:
+                        bind[p] = v
+                if fi.kwarg:
+                    bind[fi.kwarg] = join(bind.get(fi.kwarg, EMPTY), v)
+            elif k in params:
+                bind[k] = v
+            elif fi.kwarg:
+                bind[fi.kwarg] = join(bind.get(fi.kwarg, EMPTY), v)
+        return bind, nodes
+
+    def apply_func(self, A: FunctionAnalyzer, node: ast.Call, env: Env, fi: FuncInfo, args: List[Value],
+                   kws: Dict[str, Value], star_at: Optional[int], arg_nodes: Sequence[Optional[ast.expr]],
+                   bound: bool) -> Value:
+        self._read(("sum", fi.key))
+        summ = self.demand(fi)
+        skip_first = fi.is_method and (bound or fi.is_classmethod) and not isinstance(fi.node, ast.Lambda)
+        bind, nodes = self.bind_args(fi, args, kws, star_at, arg_nodes, skip_first)
+        if summ is None:  # being analysed (recursion) in the first round
+            return EMPTY
+        where = f"{fi.module.key}:{fi.node.lineno}"  # type: ignore[attr-defined]
+        for (p, kind, mode, skey), (sinfo, steps) in sorted(summ.param_sinks.items(), key=lambda kv: repr(kv[0])):
+            v = bind.get(p)
+            if v is None:
+                if p not in fi.params and p not in (fi.vararg, fi.kwarg):
+                    A.summary.param_sinks.setdefault((p, kind, mode, skey), (sinfo, steps))
+                continue
+            if not v.labels:
+                continue
+            call_step = A.step(node, f"passed to `{fi.name}()` as `{p}` ({where})")
+            for lab, t in v.labels.items():
+                full = t.add(call_step).extend(steps)
+                if isinstance(lab, tuple):
+                    nmode = "file" if (lab[0] == "pfile" or mode == "file") else "value"
+                    A.summary.param_sinks.setdefault((lab[1], kind, nmode, skey), (sinfo, full.steps))
+                elif mode == "value" and lab in RULES_FOR[kind]:
+                    if lab == ENCODED and REMOTE in v.labels:
+                        continue
+                    self.report_via(RULES_FOR[kind][lab], full, sinfo, A, node, fi)
+                elif mode == "file" and lab == RFILE:
+                    self.report_via(FILE_CONTENT_RULE[kind], full, sinfo, A, node, fi)
+        for p, steps in summ.file_params.items():
+            n = nodes.get(p)
+            if n is not None:
+                t = Trace(steps, source_api="").add(A.step(node, f"`{fi.name}()` saves network data to `{A.text(n)}`"))
+                src = steps and next((s for s in steps), None)
+                self._update(self.files, A.pkey(n, env) or "", Value({RFILE: Trace(t.steps, source_api=_src_api(steps))}))
+        for (ck, attr), pmap in summ.field_params.items():
+            for p, steps in pmap.items():
+                v = bind.get(p)
+                if v is not None and v.labels:
+                    conc = {k: t.add(A.step(node, f"passed to `{fi.name}()` as `{p}`")).extend(steps)
+                            for k, t in v.labels.items() if not isinstance(k, tuple)}
+                    if conc:
+                        self.set_field(ck, attr, Value(conc))
+        out: List[Value] = []
+        ret = summ.ret
+        if ret.labels:
+            ret_step = A.step(node, f"return value of `{fi.name}()` ({where})")
+            conc = {k: t.add(ret_step) for k, t in ret.labels.items() if not isinstance(k, tuple)}
+            if conc:
+                out.append(Value(conc))
+            for lab, t in ret.labels.items():
+                if not isinstance(lab, tuple):
+                    continue
+                kind_, p = lab
+                v = bind.get(p)
+                if v is None:
+                    if p not in fi.params and p not in (fi.vararg, fi.kwarg):
+                        out.append(Value({lab: t}))  # a closure's parameter of an enclosing function
+                    continue
+                call_step = A.step(node, f"passed to `{fi.name}()` as `{p}` ({where})")
+                if kind_ == "param":
+                    out.append(v.only_labels().map_traces(lambda tr: tr.add(call_step).extend(t.steps).add(ret_step)))
+                else:
+                    n = nodes.get(p)
+                    fvv = self._with_file(A, n, env, v) if n is not None else v
+                    if fvv.has(RFILE):
+                        out.append(Value({REMOTE: fvv.labels[RFILE].add(call_step).extend(t.steps).add(ret_step)}))
+                    for l2, t2 in v.labels.items():
+                        if isinstance(l2, tuple) and l2[0] == "param":
+                            out.append(Value({("pfile", l2[1]): t2.add(call_step).extend(t.steps)}))
+        res = join(*out) if out else EMPTY
+        if ret.types:
+            res = Value(res.labels, ret.types)
+        return res
+
+    def construct(self, A: FunctionAnalyzer, node: ast.Call, env: Env, ci: ClassInfo, args: List[Value],
+                  kws: Dict[str, Value], star_at: Optional[int], arg_nodes: Sequence[Optional[ast.expr]]) -> Value:
+        self.resolve_class(ci)
+        init = self.find_method(ci, "__init__")
+        types = {"inst:" + ci.key}
+        if init is not None:
+            self.apply_func(A, node, env, init, args, kws, star_at, arg_nodes, bound=True)
+        elif ci.is_record or any(b in P_RECORD_BASES for b in self.ext_bases_of(ci)):
+            fields = []
+            for c in reversed(self.mro(ci)):
+                fields += [f for f in c.record_fields if f not in fields]
+            for f, v in zip(fields, args):
+                if v.labels:
+                    self.set_field(ci.key, f, v.add_step(A.step(node, f"stored in field `{f}` of {ci.node.name}")))
+            for k, v in kws.items():
+                if k in fields and v.labels:
+                    self.set_field(ci.key, k, v.add_step(A.step(node, f"stored in field `{k}` of {ci.node.name}")))
+        return Value(types=frozenset(types))
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> List[Finding]:
+        targets = [m for m in self.project.modules.values() if m.is_target]
+        for m in targets:
+            self.register(m)
+        for rnd in range(MAX_ROUNDS):
+            self.done_this_round = set()
+            self.bodies_done = set()
+            self.next_dirty = set()
+            self.dirty_all = False
+            for m in targets:
+                self.analyze_module(m)
+            for fi in sorted((self.funcs[k] for k in self.dirty if k in self.funcs), key=lambda f: f.key):
+                self.demand(fi)
+            if self.dirty_all:
+                self.next_dirty |= set(self.summaries) | {("body", m.key) for m in self.project.modules.values()}
+            self.dirty = self.next_dirty
+            if not self.dirty:
+                break
+        out: Dict[tuple, Finding] = {}
+        for bucket in self.unit_findings.values():
+            for key, f in bucket.items():
+                old = out.get(key)
+                if old is None or _fkey(f) < _fkey(old):
+                    out[key] = f
+        return sorted(out.values(), key=lambda f: f.sort_key())
+
+    def analyze_module(self, m: ModuleInfo) -> None:
+        """The module body (once per round, when new or dirty), then its functions (targets only)."""
+        if m.key in self.bodies_done:
+            return
+        self.bodies_done.add(m.key)
+        self.register(m)
+        unit = ("body", m.key)
+        if unit in self.dirty or unit not in self.seen_units:
+            self.seen_units.add(unit)
+            self._run_unit(unit, lambda: FunctionAnalyzer(self, m, None).run())
+        if m.is_target:
+            for fi in m.functions:
+                self.demand(fi)
+
+    def _run_unit(self, unit, fn):
+        prev = self.unit
+        self.unit = unit
+        self.unit_findings.pop(unit, None)
+        try:
+            return fn()
+        finally:
+            self.unit = prev
+
+    def demand(self, fi: FuncInfo) -> Optional[Summary]:
+        """Analyse ``fi`` if it is new or something it read has changed; recursion uses the
+        previous summary (and marks the caller to be looked at again)."""
+        key = fi.key
+        if key in self.done_this_round or (key in self.summaries and key not in self.dirty):
+            return self.summaries.get(key)
+        if key in self.in_progress:
+            self.next_dirty.add(self.unit) if self.unit is not None else None
+            return self.summaries.get(key)
+        if fi.node.__class__ is ast.Lambda or ".<locals>." in fi.qual:
+            return self.summaries.get(key)
+        self.analyze_module(fi.module)
+        self.in_progress.add(key)
+        try:
+            summ = self._run_unit(key, lambda: FunctionAnalyzer(self, fi.module, fi).run())
+        finally:
+            self.in_progress.discard(key)
+        self.done_this_round.add(key)
+        self._store_summary(key, summ)
+        return summ
+
+
+P_RECORD_BASES = {"typing.NamedTuple", "pydantic.BaseModel", "typing.TypedDict", "msgspec.Struct",
+                  "typing_extensions.TypedDict", "typing_extensions.NamedTuple"}
+
+
+def _own_params(fi: FuncInfo) -> set:
+    return set(fi.params) | {fi.vararg, fi.kwarg}
+
+
+def _src_api(steps) -> str:
+    return ""
+
+
+def _looks_like_path(name: str) -> bool:
+    n = name.lower()
+    return any(w in n for w in ("path", "file", "dest", "target", "out", "tmp", "script", "exe", "bin"))
+
+
+def _split_join(key: str) -> List[str]:
+    inner = key[5:-1]
+    parts, depth, cur = [], 0, []
+    for ch in inner:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def _fkey(f: Finding) -> tuple:
+    return (1 if f.level == "note" else 0, len(f.steps), f.message)
+
+
+def _safe(cond: str, node: ast.Call, A: FunctionAnalyzer, env: Env) -> bool:
+    kw = {k.arg: k.value for k in node.keywords if k.arg}
+    if cond == "yaml_safe_loader":
+        loader = kw.get("Loader") or (node.args[1] if len(node.args) > 1 else None)
+        if loader is None:
+            return False
+        name = loader.attr if isinstance(loader, ast.Attribute) else (loader.id if isinstance(loader, ast.Name) else "")
+        q = A.qual_of(loader, env) or name
+        return q.rsplit(".", 1)[-1] in Z.SAFE_YAML_LOADERS
+    if cond == "torch_weights_only":
+        v = kw.get("weights_only")
+        return isinstance(v, ast.Constant) and v.value is True
+    if cond == "numpy_no_pickle":
+        v = kw.get("allow_pickle")
+        return v is None or (isinstance(v, ast.Constant) and not v.value)
+    return False
+
+
+def _message(rule: str, t: Trace, sink: str, install_time: bool, extra: str) -> str:
+    first = t.steps[0].location if t.steps else None
+    where = f" (line {first.line})" if first is not None else ""
+    api = t.source_api
+    if rule == "RCE004":
+        msg = f"Shell download cradle run: `{api}` is passed to {sink}()."
+    elif rule == "RCE005":
+        msg = f"Encoded payload executed: a constant decoded by {api}(){where} reaches {sink}()."
+    else:
+        if api.startswith(("request.", "flask.", "quart.", "bottle.")) or "receives network data" in (
+                t.steps[0].message if t.steps else "") or "client (" in (t.steps[0].message if t.steps else ""):
+            src = f"data from an HTTP request ({api}){where}" if api else f"data from an HTTP request{where}"
+        elif api:
+            src = f"network data from {api}(){where}"
+        else:
+            src = f"network data{where}"
+        if rule == "RCE001":
+            msg = f"Network data executed as Python code: {src} reaches {sink}()."
+        elif rule == "RCE002":
+            msg = f"Network data deserialized unsafely: {src} reaches {sink}()."
+        elif rule == "RCE003":
+            chmod = any(s.message.startswith("made executable") for s in t.steps)
+            msg = f"Downloaded file executed: {src} is saved to disk and run by {sink}()."
+            if chmod:
+                msg += " The file is made executable (chmod) first."
+        else:
+            msg = f"Network data run as an OS command: {src} reaches {sink}()."
+    if extra:
+        msg = msg[:-1] + f", {extra}."
+    if install_time:
+        msg += " This runs at install time (setup.py command)."
+    return msg
 
 
 def analyze(
@@ -30,4 +989,8 @@ def analyze(
     extend_sinks: Iterable[str] = (),
     extend_sanitizers: Iterable[str] = (),
 ) -> List[Finding]:
-    return []
+    project = Project(root, loader)
+    for pf in targets:
+        project.add(pf, True)
+    eng = Engine(project, extend_sources, extend_sinks, extend_sanitizers)
+    return eng.run()

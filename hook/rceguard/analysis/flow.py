@@ -1,0 +1,1133 @@
+"""Flow-sensitive taint analysis of one function (or a module body) over the AST.
+
+The analyser walks statements in order with an :class:`Env` (what each local name may hold),
+joins environments where control flow merges, iterates loops to a fixpoint, and records
+into the shared :class:`~rceguard.analysis.engine.Engine`:
+
+* the function's :class:`Summary` (what its return value carries, which parameters reach which
+  sinks, which parameters name files it writes network data to, which fields it fills);
+* object fields, module globals and downloaded files (project-wide stores);
+* findings, when a network value (or an encoded constant, or a cradle string) reaches a sink.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import posixpath
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
+
+from ..findings import Location, Step, char_col
+from ..knowledge import propagators as P
+from ..knowledge import sanitizers as Z
+from ..knowledge import sinks as K
+from ..knowledge import sources as S
+from .project import ClassInfo, FuncInfo, ModuleInfo, _deco_name
+from .shell import find_cradle
+from .values import CONST, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import Engine
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+NONDETERMINISTIC_PATHS = {"tempfile.mktemp", "tempfile.mkstemp", "tempfile.mkdtemp", "tempfile.NamedTemporaryFile",
+                          "tempfile.TemporaryDirectory", "uuid.uuid4", "os.urandom", "secrets.token_hex"}
+SELF = "self"
+
+
+class Env:
+    __slots__ = ("vars", "keys", "handles", "digests", "flags", "vfiles")
+
+    def __init__(self) -> None:
+        self.vars: Dict[str, Value] = {}
+        self.keys: Dict[str, str] = {}
+        self.handles: Dict[str, str] = {}
+        self.digests: Dict[str, frozenset] = {}
+        self.flags: Dict[str, Trace] = {}
+        self.vfiles: frozenset = frozenset()
+
+    def copy(self) -> "Env":
+        e = Env()
+        e.vars = dict(self.vars)
+        e.keys = dict(self.keys)
+        e.handles = dict(self.handles)
+        e.digests = dict(self.digests)
+        e.flags = dict(self.flags)
+        e.vfiles = self.vfiles
+        return e
+
+    def signature(self) -> tuple:
+        return (
+            tuple(sorted((k, v.signature(), tuple(sorted(t.verified for t in v.labels.values())))
+                         for k, v in self.vars.items() if v.labels or v.types)),
+            tuple(sorted(self.keys.items())),
+            tuple(sorted(self.handles.items())),
+            tuple(sorted(self.flags)),
+        )
+
+
+def join_envs(*envs: Optional[Env]) -> Optional[Env]:
+    live = [e for e in envs if e is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return live[0].copy()
+    out = live[0].copy()
+    for e in live[1:]:
+        for k, v in e.vars.items():
+            old = out.vars.get(k)
+            out.vars[k] = v if old is None else join(old, v)
+        for k in list(out.vars):
+            if k not in e.vars:
+                # defined on one path only: keep it, but it is no longer a known constant
+                v = out.vars[k]
+                if v.const:
+                    out.vars[k] = Value(v.labels, v.types, False) if (v.labels or v.types) else EMPTY
+        for k, v in e.keys.items():
+            if out.keys.get(k, v) != v:
+                out.keys.pop(k, None)
+            elif k not in out.keys:
+                out.keys[k] = v
+        out.handles.update(e.handles)
+        for k, v in e.digests.items():
+            out.digests[k] = out.digests.get(k, frozenset()) | v
+        for k, t in e.flags.items():
+            out.flags.setdefault(k, t)
+        out.vfiles = out.vfiles & e.vfiles
+    return out
+
+
+class Summary:
+    """What callers need to know about a function."""
+
+    __slots__ = ("ret", "param_sinks", "file_params", "field_params")
+
+    def __init__(self) -> None:
+        self.ret: Value = EMPTY
+        # (param, kind, mode, sink key) -> (SinkInfo, steps)
+        self.param_sinks: Dict[tuple, tuple] = {}
+        self.file_params: Dict[str, Tuple[Step, ...]] = {}
+        # (class key, attr) -> {param: steps}
+        self.field_params: Dict[tuple, Dict[str, Tuple[Step, ...]]] = {}
+
+    def signature(self) -> tuple:
+        return (
+            self.ret.signature(),
+            tuple(sorted(map(repr, self.param_sinks))),
+            tuple(sorted(self.file_params)),
+            tuple(sorted((repr(k), tuple(sorted(v))) for k, v in self.field_params.items())),
+        )
+
+
+class SinkInfo:
+    """Where a sink is, for findings reported from a caller."""
+
+    __slots__ = ("module", "location", "name", "stmt_lines", "text", "context", "install_time")
+
+    def __init__(self, module: ModuleInfo, location: Location, name: str, stmt_lines: Tuple[int, int],
+                 text: str, context: str, install_time: bool) -> None:
+        self.module = module
+        self.location = location
+        self.name = name
+        self.stmt_lines = stmt_lines
+        self.text = text
+        self.context = context
+        self.install_time = install_time
+
+
+class _Loop:
+    __slots__ = ("breaks", "continues")
+
+    def __init__(self) -> None:
+        self.breaks: List[Env] = []
+        self.continues: List[Env] = []
+
+
+class FunctionAnalyzer:
+    def __init__(self, engine: "Engine", module: ModuleInfo, func: Optional[FuncInfo],
+                 closure: Optional[Env] = None, cls: Optional[ClassInfo] = None,
+                 class_body: Optional[ClassInfo] = None) -> None:
+        self.E = engine
+        self.m = module
+        self.f = func
+        self.cls = func.cls if func is not None else cls
+        self.class_body = class_body
+        self.closure = closure
+        self.local_scope: Dict[str, tuple] = {}
+        self.globals_decl: Set[str] = set()
+        self.loops: List[_Loop] = []
+        self.returns: List[Value] = []
+        self.summary = Summary()
+        self.stmt: Optional[ast.stmt] = None
+        self.self_name: Optional[str] = None
+        self.is_module = func is None and class_body is None
+        self.scope_key = func.key if func is not None else module.key
+        self.context = func.qual.split(".", 1)[1] if func is not None and "." in func.qual else ""
+        if func is not None and module.name and func.qual.startswith(module.name + "."):
+            self.context = func.qual[len(module.name) + 1:]
+        self.install_time = module.is_setup or (self.cls is not None and self._is_setup_command(self.cls))
+
+    # ------------------------------------------------------------------ helpers
+    def _is_setup_command(self, cls: ClassInfo) -> bool:
+        self.E.resolve_class(cls)
+        return any(b.startswith(("setuptools.command.", "distutils.command.", "setuptools.Command",
+                                 "distutils.cmd.Command")) for b in cls.ext_bases)
+
+    def loc(self, node: ast.AST) -> Location:
+        lines = self.m.pf.lines
+        ln = getattr(node, "lineno", 1)
+        eln = getattr(node, "end_lineno", None) or ln
+        co = getattr(node, "col_offset", 0)
+        eco = getattr(node, "end_col_offset", None)
+        lt = lines[ln - 1] if 0 < ln <= len(lines) else ""
+        elt = lines[eln - 1] if 0 < eln <= len(lines) else ""
+        c = char_col(lt, co) + 1
+        ec = char_col(elt, eco) + 1 if eco is not None else c + 1
+        lm = self.m.pf.line_map
+        if lm:
+            ln, eln = lm.get(ln, ln), lm.get(eln, eln)
+        return Location(self.m.key, ln, c, eln, ec)
+
+    def text(self, node: ast.AST, limit: int = 60) -> str:
+        lines = self.m.pf.lines
+        ln = getattr(node, "lineno", 0)
+        if not (0 < ln <= len(lines)):
+            return ""
+        eln = getattr(node, "end_lineno", ln) or ln
+        lt = lines[ln - 1]
+        c = char_col(lt, node.col_offset)  # type: ignore[attr-defined]
+        if eln == ln:
+            s = lt[c:char_col(lt, node.end_col_offset)]  # type: ignore[attr-defined]
+        else:
+            s = lt[c:] + " …"
+        s = " ".join(s.split())
+        return s if len(s) <= limit else s[: limit - 1] + "…"
+
+    def step(self, node: ast.AST, message: str) -> Step:
+        return Step(self.loc(node), message)
+
+    # ------------------------------------------------------------------ entry points
+    def run(self) -> Summary:
+        env = Env() if self.closure is None else self.closure.copy()
+        f = self.f
+        if f is not None:
+            node = f.node
+            self._init_params(node, env)
+            body = node.body  # type: ignore[attr-defined]
+            if isinstance(body, ast.expr):  # lambda
+                v = self.ev(body, env)
+                self.returns.append(v)
+                end = None
+            else:
+                end = self.block(body, env)
+        elif self.class_body is not None:
+            end = self.block(self.class_body.node.body, env)
+        else:
+            end = self.block(self.m.pf.tree.body, env)
+        del end
+        self.summary.ret = join(*self.returns) if self.returns else EMPTY
+        return self.summary
+
+    def _init_params(self, node: ast.AST, env: Env) -> None:
+        f = self.f
+        assert f is not None
+        a = node.args  # type: ignore[attr-defined]
+        all_args = list(getattr(a, "posonlyargs", [])) + list(a.args)
+        defaults = [None] * (len(all_args) - len(a.defaults)) + list(a.defaults)
+        kwdefaults = list(a.kw_defaults)
+        remote_params = self.E.remote_param_funcs.get(f.key)
+        if remote_params is None and self._is_route(node):
+            remote_params = "a web route"
+        pairs = list(zip(all_args, defaults)) + list(zip(a.kwonlyargs, kwdefaults))
+        if a.vararg:
+            pairs.append((a.vararg, None))
+        if a.kwarg:
+            pairs.append((a.kwarg, None))
+        for i, (arg, default) in enumerate(pairs):
+            name = arg.arg
+            if i == 0 and f.is_method and arg in all_args and not isinstance(node, ast.Lambda):
+                self.self_name = name
+                if f.is_classmethod:
+                    env.vars[name] = Value(types=frozenset({"cls:" + f.cls.key}))  # type: ignore[union-attr]
+                else:
+                    env.vars[name] = Value(types=frozenset({"inst:" + f.cls.key}))  # type: ignore[union-attr]
+                continue
+            st = Step(self.loc(arg), f"parameter `{name}` of {f.name}()")
+            v = Value({("param", name): Trace((st,))})
+            if default is not None:
+                dv = self.ev_outer(default)
+                if dv:
+                    v = join(v, dv.only_labels())
+            if remote_params:
+                v = join(v, Value({REMOTE: Trace((Step(self.loc(arg), f"parameter `{name}` receives network data ({remote_params})"),), source_api=remote_params)}))
+            ann = getattr(arg, "annotation", None)
+            if name in S.REQUEST_PARAM_NAMES and (ann is None or "request" in ast.dump(ann).lower()):
+                v = Value(v.labels, frozenset({"inst:" + S.REQUEST_TYPE}))
+            env.vars[name] = v
+
+    def _is_route(self, node: ast.AST) -> bool:
+        for d in getattr(node, "decorator_list", []):
+            if not (isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)):
+                continue
+            if d.func.attr not in S.ROUTE_DECORATOR_METHODS:
+                continue
+            first = d.args[0] if d.args else None
+            if first is None:
+                for kw in d.keywords:
+                    if kw.arg in ("path", "rule", "url", "uri"):
+                        first = kw.value
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.startswith("/"):
+                return True
+        return False
+
+    def ev_outer(self, node: ast.expr) -> Value:
+        """Evaluate an expression in the enclosing (module) scope: defaults, decorators."""
+        env = self.closure.copy() if self.closure is not None else Env()
+        return self.ev(node, env)
+
+    # ------------------------------------------------------------------ statements
+    def block(self, body: Sequence[ast.stmt], env: Optional[Env]) -> Optional[Env]:
+        for s in body:
+            if env is None:
+                return None
+            self.stmt = s
+            env = self.exec_stmt(s, env)
+        return env
+
+    def exec_stmt(self, s: ast.stmt, env: Env) -> Optional[Env]:
+        meth = getattr(self, "st_" + type(s).__name__, None)
+        if meth is None:
+            for child in ast.iter_child_nodes(s):
+                if isinstance(child, ast.expr):
+                    self.ev(child, env)
+            return env
+        return meth(s, env)
+
+    def st_Expr(self, s: ast.Expr, env: Env) -> Env:
+        self.ev(s.value, env)
+        return env
+
+    def st_Assign(self, s: ast.Assign, env: Env) -> Env:
+        v = self.ev(s.value, env)
+        for t in s.targets:
+            self.assign(t, v, env, s.value)
+        return env
+
+    def st_AnnAssign(self, s: ast.AnnAssign, env: Env) -> Env:
+        if s.value is not None:
+            v = self.ev(s.value, env)
+            self.assign(s.target, v, env, s.value)
+        return env
+
+    def st_AugAssign(self, s: ast.AugAssign, env: Env) -> Env:
+        v = self.ev(s.value, env)
+        old = self.ev(s.target, env)
+        nv = labels_only(old, v)
+        if isinstance(s.target, ast.Name):
+            key = None
+            self._assign_name(s.target, nv, env, None, key_keep=True)
+        else:
+            self.assign(s.target, nv, env, None)
+        return env
+
+    def st_Return(self, s: ast.Return, env: Env) -> None:
+        v = self.ev(s.value, env) if s.value is not None else EMPTY
+        if v and s.value is not None and not isinstance(s.value, ast.Name):
+            v = v.add_step(self.step(s.value, f"returned: `{self.text(s.value)}`"))
+        self.returns.append(v)
+        return None
+
+    def st_Raise(self, s: ast.Raise, env: Env) -> None:
+        if s.exc is not None:
+            self.ev(s.exc, env)
+        return None
+
+    def st_Break(self, s: ast.Break, env: Env) -> None:
+        if self.loops:
+            self.loops[-1].breaks.append(env)
+        return None
+
+    def st_Continue(self, s: ast.Continue, env: Env) -> None:
+        if self.loops:
+            self.loops[-1].continues.append(env)
+        return None
+
+    def st_Pass(self, s: ast.Pass, env: Env) -> Env:
+        return env
+
+    def st_Global(self, s: ast.Global, env: Env) -> Env:
+        self.globals_decl.update(s.names)
+        return env
+
+    st_Nonlocal = st_Pass
+
+    def st_Delete(self, s: ast.Delete, env: Env) -> Env:
+        for t in s.targets:
+            if isinstance(t, ast.Name):
+                env.vars.pop(t.id, None)
+                env.keys.pop(t.id, None)
+        return env
+
+    def st_Import(self, s: ast.Import, env: Env) -> Env:
+        self._check_import(s, env)
+        if not self.is_module:
+            for a in s.names:
+                if a.asname:
+                    self.local_scope[a.asname] = ("mod", a.name)
+                else:
+                    top = a.name.split(".")[0]
+                    self.local_scope[top] = ("mod", top)
+                env.vars.pop(a.asname or a.name.split(".")[0], None)
+        return env
+
+    def st_ImportFrom(self, s: ast.ImportFrom, env: Env) -> Env:
+        self._check_import(s, env)
+        if not self.is_module:
+            base = self.m.resolve_relative(s.module, s.level)
+            for a in s.names:
+                if a.name != "*":
+                    self.local_scope[a.asname or a.name] = ("ref", f"{base}.{a.name}" if base else a.name)
+                    env.vars.pop(a.asname or a.name, None)
+        return env
+
+    def _check_import(self, s: ast.stmt, env: Env) -> None:
+        t = env.flags.get("syspath")
+        if t is not None:
+            self.E.report("RCE003", t, self, s, "import", extra="imports from a directory holding downloaded code")
+
+    def st_If(self, s: ast.If, env: Env) -> Optional[Env]:
+        self.ev(s.test, env)
+        body_env, else_env = env.copy(), env.copy()
+        self._integrity(s.test, body_env, else_env)
+        b = self.block(s.body, body_env)
+        o = self.block(s.orelse, else_env)
+        return join_envs(b, o)
+
+    def st_Assert(self, s: ast.Assert, env: Env) -> Env:
+        self.ev(s.test, env)
+        other = env.copy()
+        self._integrity(s.test, env, other)
+        return env
+
+    def st_While(self, s: ast.While, env: Env) -> Optional[Env]:
+        return self._loop(s, env, None)
+
+    def st_For(self, s: ast.For, env: Env) -> Optional[Env]:
+        it = self.ev(s.iter, env)
+        return self._loop(s, env, it)
+
+    st_AsyncFor = st_For
+
+    def _loop(self, s, env: Env, it: Optional[Value]) -> Optional[Env]:
+        head = env
+        loop = _Loop()
+        elem = self._element(it) if it is not None else None
+        for _ in range(3):
+            e = head.copy()
+            if elem is not None:
+                self.assign(s.target, elem, e, s.iter)
+            else:
+                self.ev(s.test, e)
+            self.loops.append(loop)
+            out = self.block(s.body, e)
+            self.loops.pop()
+            new_head = join_envs(head, out, *loop.continues)
+            loop.continues = []
+            if new_head is None or new_head.signature() == head.signature():
+                break
+            head = new_head
+        normal = head
+        if s.orelse:
+            normal = self.block(s.orelse, head.copy())
+        if isinstance(s, ast.While) and isinstance(s.test, ast.Constant) and s.test.value:
+            normal = None  # `while True:` leaves only through break
+        return join_envs(normal, *loop.breaks)
+
+    def _element(self, it: Value) -> Value:
+        v = it.only_labels()
+        if RFILE in v.labels:
+            t = v.labels[RFILE]
+            v = join(v.without(RFILE), Value({REMOTE: t}))
+        return v
+
+    def st_With(self, s: ast.With, env: Env) -> Optional[Env]:
+        for item in s.items:
+            v = self.ev(item.context_expr, env)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, v, env, item.context_expr)
+        return self.block(s.body, env)
+
+    st_AsyncWith = st_With
+
+    def st_Try(self, s, env: Env) -> Optional[Env]:
+        start = env.copy()
+        b = self.block(s.body, env)
+        hstart = join_envs(start, b) or start
+        outs = []
+        for h in s.handlers:
+            e = hstart.copy()
+            if h.type is not None:
+                self.ev(h.type, e)
+            if h.name:
+                e.vars[h.name] = EMPTY
+            outs.append(self.block(h.body, e))
+        normal = self.block(s.orelse, b) if (b is not None and s.orelse) else b
+        result = join_envs(normal, *outs)
+        if s.finalbody:
+            if result is None:
+                self.block(s.finalbody, hstart.copy())
+                return None
+            result = self.block(s.finalbody, result)
+        return result
+
+    st_TryStar = st_Try
+
+    def st_Match(self, s, env: Env) -> Optional[Env]:
+        self.ev(s.subject, env)
+        outs = [env.copy()]
+        for case in s.cases:
+            outs.append(self.block(case.body, env.copy()))
+        return join_envs(*outs)
+
+    def st_FunctionDef(self, s, env: Env) -> Env:
+        for d in s.decorator_list:
+            self.ev(d, env)
+        if self.class_body is not None or self.is_module:
+            # analysed as units of their own; module scope binds them already
+            if self.is_module:
+                env.vars.pop(s.name, None)
+            return env
+        fi = self.E.nested_func(self.f, s, self.m, self.cls)
+        self.E.analyze_nested(fi, env, self)
+        env.vars[s.name] = Value(types=frozenset({"fn:" + fi.key}))
+        return env
+
+    st_AsyncFunctionDef = st_FunctionDef
+
+    def st_ClassDef(self, s: ast.ClassDef, env: Env) -> Env:
+        for d in s.decorator_list:
+            self.ev(d, env)
+        for b in s.bases:
+            self.ev(b, env)
+        ci = self.E.class_for_node(self.m, s)
+        if ci is not None:
+            sub = FunctionAnalyzer(self.E, self.m, None, closure=env if not self.is_module else None,
+                                   class_body=ci, cls=ci)
+            sub.run()
+        if not self.is_module and ci is not None:
+            env.vars[s.name] = Value(types=frozenset({"cls:" + ci.key}))
+        return env
+
+    # ------------------------------------------------------------------ assignment
+    def assign(self, target: ast.expr, v: Value, env: Env, rhs: Optional[ast.expr]) -> None:
+        if isinstance(target, ast.Name):
+            self._assign_name(target, v, env, rhs)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            elts = target.elts
+            if isinstance(rhs, (ast.Tuple, ast.List)) and len(rhs.elts) == len(elts) and not any(
+                    isinstance(e, ast.Starred) for e in elts):
+                for t, r in zip(elts, rhs.elts):
+                    self.assign(t, self.ev(r, env), env, r)
+            else:
+                for t in elts:
+                    self.assign(t, v, env, None)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, v.only_labels(), env, None)
+        elif isinstance(target, ast.Attribute):
+            self._assign_attr(target, v, env)
+        elif isinstance(target, ast.Subscript):
+            self.ev(target.slice, env)
+            self._weak_update(target.value, v, env)
+
+    def _assign_name(self, target: ast.Name, v: Value, env: Env, rhs: Optional[ast.expr], key_keep: bool = False) -> None:
+        name = target.id
+        if v.labels:
+            v = v.add_step(self.step(target, f"assigned to `{name}`"))
+        env.vars[name] = v
+        if not key_keep:
+            k = self.pkey(rhs, env) if rhs is not None else None
+            if k is not None:
+                env.keys[name] = k
+            else:
+                env.keys.pop(name, None)
+            env.handles.pop(name, None)
+            env.digests.pop(name, None)
+            if rhs is not None:
+                h = self._handle_key(rhs, env)
+                if h is not None:
+                    env.handles[name] = h
+                d = self._digest_paths(rhs, env)
+                if d:
+                    env.digests[name] = frozenset(d)
+        if self.is_module or name in self.globals_decl:
+            self.E.set_global(self.m, name, v, env.keys.get(name))
+        elif self.class_body is not None:
+            self.E.set_field(self.class_body.key, name, v)
+
+    def _assign_attr(self, target: ast.Attribute, v: Value, env: Env) -> None:
+        path = self.path_of(target)
+        base = target.value
+        if v.labels:
+            v = v.add_step(self.step(target, f"stored in `{self.text(target)}`"))
+        if path is not None:
+            env.vars[path] = v
+        if isinstance(base, ast.Name) and base.id == self.self_name and self.cls is not None:
+            self.E.set_field(self.cls.key, target.attr, v)
+            if self.f is not None and v.labels:
+                for lab, t in v.labels.items():
+                    if isinstance(lab, tuple) and lab[0] == "param":
+                        self.summary.field_params.setdefault((self.cls.key, target.attr), {}).setdefault(lab[1], t.steps)
+            return
+        bv = self.ev(base, env)
+        for t in bv.types:
+            if t.startswith("inst:") or t.startswith("cls:"):
+                self.E.set_field(t.split(":", 1)[1], target.attr, v)
+        if path is None:
+            self._weak_update(base, v, env)
+
+    def _weak_update(self, container: ast.expr, v: Value, env: Env) -> None:
+        """``x[k] = v``, ``x.append(v)``: x now may hold v (coarse containers)."""
+        if not v.labels:
+            return
+        node = container
+        while isinstance(node, ast.Subscript):
+            node = node.value
+        if isinstance(node, ast.Name):
+            old = self.ev(node, env)
+            nv = join(old, v.only_labels())
+            env.vars[node.id] = nv
+            if self.is_module or node.id in self.globals_decl:
+                self.E.set_global(self.m, node.id, nv, None)
+            elif self.class_body is not None:
+                self.E.set_field(self.class_body.key, node.id, nv)
+        elif isinstance(node, ast.Attribute):
+            path = self.path_of(node)
+            if path is not None:
+                env.vars[path] = join(self.ev(node, env), v.only_labels())
+            self._assign_attr_weak(node, v, env)
+
+    def _assign_attr_weak(self, node: ast.Attribute, v: Value, env: Env) -> None:
+        base = node.value
+        if isinstance(base, ast.Name) and base.id == self.self_name and self.cls is not None:
+            self.E.set_field(self.cls.key, node.attr, v.only_labels())
+            if self.f is not None:
+                for lab, t in v.labels.items():
+                    if isinstance(lab, tuple) and lab[0] == "param":
+                        self.summary.field_params.setdefault((self.cls.key, node.attr), {}).setdefault(lab[1], t.steps)
+        else:
+            bv = self.ev(base, env)
+            for t in bv.types:
+                if t.startswith(("inst:", "cls:")):
+                    self.E.set_field(t.split(":", 1)[1], node.attr, v.only_labels())
+            self._weak_update(base, v, env)
+
+    def path_of(self, node: ast.expr) -> Optional[str]:
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Name) and parts:
+            return ".".join([node.id] + list(reversed(parts)))
+        return None
+
+    # ------------------------------------------------------------------ path keys (same file?)
+    def pkey(self, node: Optional[ast.expr], env: Env) -> Optional[str]:
+        if node is None:
+            return None
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bytes):
+                try:
+                    s = node.value.decode()
+                except UnicodeDecodeError:
+                    return None
+            elif isinstance(node.value, str):
+                s = node.value
+            else:
+                return None
+            return "c:" + (posixpath.normpath(s.replace("\\", "/")) if s else s)
+        if isinstance(node, ast.Name):
+            k = env.keys.get(node.id)
+            if k is not None:
+                return k
+            if node.id in env.handles:
+                return env.handles[node.id]
+            if node.id in env.vars or (self.f is not None and node.id in self.f.params):
+                if node.id == self.self_name and self.cls is not None:
+                    return "self:" + self.cls.key
+                return f"v:{self.scope_key}:{node.id}"
+            gk = self.E.global_keys.get((self.m.key, node.id))
+            if gk is not None:
+                return gk
+            return f"g:{self.m.key}:{node.id}"
+        if isinstance(node, ast.Attribute):
+            if node.attr == "name" and isinstance(node.value, ast.Name) and node.value.id in env.handles:
+                return env.handles[node.value.id]
+            b = self.pkey(node.value, env)
+            return None if b is None else f"{b}.{node.attr}"
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for v in node.values:
+                if isinstance(v, ast.FormattedValue):
+                    k = self.pkey(v.value, env)
+                    if k is None:
+                        return None
+                    parts.append("{" + k + "}")
+                elif isinstance(v, ast.Constant):
+                    parts.append(str(v.value))
+            return "f:" + "".join(parts)
+        if isinstance(node, ast.BinOp):
+            a, b = self.pkey(node.left, env), self.pkey(node.right, env)
+            if a is None or b is None:
+                return None
+            if isinstance(node.op, ast.Div):
+                return f"join({a},{b})"
+            if isinstance(node.op, ast.Add):
+                if a.startswith("c:") and b.startswith("c:"):
+                    return "c:" + a[2:] + b[2:]
+                return f"add({a},{b})"
+            if isinstance(node.op, ast.Mod):
+                return f"mod({a},{b})"
+            return None
+        if isinstance(node, ast.Call):
+            q = self.qual_of(node.func, env)
+            if q in P.PATH_BUILDERS or q == "pathlib.Path.joinpath":
+                keys = [self.pkey(a, env) for a in node.args]
+                if any(k is None for k in keys):
+                    return None
+                if len(keys) == 1:
+                    return keys[0]
+                return "join(" + ",".join(keys) + ")"  # type: ignore[arg-type]
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("joinpath", "with_suffix", "with_name"):
+                b = self.pkey(node.func.value, env)
+                keys = [self.pkey(a, env) for a in node.args]
+                if b is None or any(k is None for k in keys):
+                    return None
+                if node.func.attr == "joinpath":
+                    return "join(" + ",".join([b] + keys) + ")"  # type: ignore[list-item]
+                return f"{node.func.attr}({b},{','.join(keys)})"  # type: ignore[arg-type]
+            if q is None:
+                return None
+            if q in NONDETERMINISTIC_PATHS:
+                return f"call:{q}@{self.m.key}:{node.lineno}:{node.col_offset}"
+            keys = [self.pkey(a, env) for a in node.args]
+            return f"call:{q}(" + ",".join(k or "?" for k in keys) + ")"
+        if isinstance(node, ast.Subscript):
+            b = self.pkey(node.value, env)
+            i = self.pkey(node.slice, env) if not isinstance(node.slice, ast.Constant) or isinstance(node.slice.value, str) else f"c:{node.slice.value!r}"
+            return None if b is None or i is None else f"{b}[{i}]"
+        return None
+
+    def _handle_key(self, rhs: ast.expr, env: Env) -> Optional[str]:
+        """``open(p, ...)`` / ``Path(p).open()`` / ``NamedTemporaryFile()`` -> key of the file."""
+        if isinstance(rhs, ast.Await):
+            rhs = rhs.value
+        if not isinstance(rhs, ast.Call):
+            return None
+        q = self.qual_of(rhs.func, env)
+        if q in ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
+                 "aiofiles.open", "os.fdopen") and rhs.args:
+            return self.pkey(rhs.args[0], env)
+        if isinstance(rhs.func, ast.Attribute) and rhs.func.attr == "open" and q not in (
+                "builtins.open",) and not rhs.args[:0]:
+            if q is None or not q.startswith(("tarfile.", "zipfile.", "shelve.", "webbrowser.")):
+                return self.pkey(rhs.func.value, env)
+        if q in ("tempfile.NamedTemporaryFile", "tempfile.TemporaryFile", "tempfile.SpooledTemporaryFile"):
+            return f"call:{q}@{self.m.key}:{rhs.lineno}:{rhs.col_offset}"
+        return None
+
+    # ------------------------------------------------------------------ expressions
+    def ev(self, node: Optional[ast.AST], env: Env) -> Value:
+        if node is None:
+            return EMPTY
+        meth = getattr(self, "ex_" + type(node).__name__, None)
+        if meth is None:
+            vals = [self.ev(c, env) for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+            return labels_only(*vals) if vals else EMPTY
+        return meth(node, env)
+
+    def ex_Constant(self, node: ast.Constant, env: Env) -> Value:
+        if isinstance(node.value, str) and len(node.value) >= 8:
+            c = find_cradle(node.value)
+            if c:
+                return Value({CRADLE: Trace((self.step(node, f"shell download cradle: `{c}`"),), source_api=c)}, const=True)
+        return CONST
+
+    def ex_JoinedStr(self, node: ast.JoinedStr, env: Env) -> Value:
+        vals = [self.ev(v, env) for v in node.values]
+        v = join(*vals)
+        const = all(x.const for x in vals)
+        out = Value(v.labels, frozenset(), const) if (v.labels or const) else EMPTY
+        if not out.has(CRADLE):
+            # a cradle assembled from constant pieces: "curl " + url + " | sh"
+            txt = "".join(x.value for x in node.values if isinstance(x, ast.Constant) and isinstance(x.value, str))
+            c = find_cradle(txt.replace("  ", " ")) if len(txt) >= 8 else None
+            if c:
+                out = join(out, Value({CRADLE: Trace((self.step(node, f"shell download cradle: `{c}`"),), source_api=c)}))
+        return out
+
+    def ex_FormattedValue(self, node: ast.FormattedValue, env: Env) -> Value:
+        v = self.ev(node.value, env)
+        if node.format_spec is not None:
+            self.ev(node.format_spec, env)
+        return Value(v.labels, frozenset(), v.const) if (v.labels or v.const) else EMPTY
+
+    def ex_BinOp(self, node: ast.BinOp, env: Env) -> Value:
+        a, b = self.ev(node.left, env), self.ev(node.right, env)
+        v = join(a, b)
+        const = a.const and b.const
+        out = Value(v.labels, frozenset(), const) if (v.labels or const) else EMPTY
+        if isinstance(node.op, ast.Add) and not out.has(CRADLE) and (a.has(CRADLE) is False):
+            pieces = [n.value for n in (node.left, node.right) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            if isinstance(node.left, ast.BinOp):
+                pieces = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            if pieces and sum(len(p) for p in pieces) >= 8:
+                c = find_cradle(" ".join(pieces))
+                if c:
+                    out = join(out, Value({CRADLE: Trace((self.step(node, f"shell download cradle: `{c}`"),), source_api=c)}))
+        return out
+
+    def ex_BoolOp(self, node: ast.BoolOp, env: Env) -> Value:
+        vals = [self.ev(v, env) for v in node.values]
+        return join(*vals)
+
+    def ex_Compare(self, node: ast.Compare, env: Env) -> Value:
+        self.ev(node.left, env)
+        for c in node.comparators:
+            self.ev(c, env)
+        return EMPTY
+
+    def ex_UnaryOp(self, node: ast.UnaryOp, env: Env) -> Value:
+        v = self.ev(node.operand, env)
+        if isinstance(node.op, ast.Not):
+            return EMPTY
+        return v.only_labels() if not v.const else CONST
+
+    def ex_IfExp(self, node: ast.IfExp, env: Env) -> Value:
+        self.ev(node.test, env)
+        return join(self.ev(node.body, env), self.ev(node.orelse, env))
+
+    def ex_NamedExpr(self, node, env: Env) -> Value:
+        v = self.ev(node.value, env)
+        self.assign(node.target, v, env, node.value)
+        return v
+
+    def ex_Await(self, node: ast.Await, env: Env) -> Value:
+        return self.ev(node.value, env)
+
+    def ex_Starred(self, node: ast.Starred, env: Env) -> Value:
+        return self.ev(node.value, env)
+
+    def ex_Tuple(self, node, env: Env) -> Value:
+        vals = [self.ev(e, env) for e in node.elts]
+        v = join(*vals) if vals else CONST
+        if all(x.const for x in vals):
+            return Value(v.labels, frozenset(), True) if v.labels else CONST
+        return Value(v.labels, v.types) if (v.labels or v.types) else EMPTY
+
+    ex_List = ex_Tuple
+    ex_Set = ex_Tuple
+
+    def ex_Dict(self, node: ast.Dict, env: Env) -> Value:
+        vals = [self.ev(k, env) for k in node.keys if k is not None] + [self.ev(v, env) for v in node.values]
+        v = join(*vals) if vals else CONST
+        if all(x.const for x in vals):
+            return Value(v.labels, frozenset(), True) if v.labels else CONST
+        return labels_only(v)
+
+    def _comp(self, node, env: Env, elts: Sequence[ast.expr]) -> Value:
+        e = env.copy()
+        for g in node.generators:
+            it = self.ev(g.iter, e)
+            self.assign(g.target, self._element(it) if not it.const else it, e, None)
+            for cond in g.ifs:
+                self.ev(cond, e)
+        vals = [self.ev(x, e) for x in elts]
+        v = join(*vals)
+        if v.const or all(x.const for x in vals):
+            return Value(v.labels, frozenset(), True) if v.labels else CONST
+        return labels_only(v)
+
+    def ex_ListComp(self, node, env):
+        return self._comp(node, env, [node.elt])
+
+    ex_SetComp = ex_ListComp
+    ex_GeneratorExp = ex_ListComp
+
+    def ex_DictComp(self, node, env):
+        return self._comp(node, env, [node.key, node.value])
+
+    def ex_Lambda(self, node: ast.Lambda, env: Env) -> Value:
+        fi = self.E.nested_func(self.f, node, self.m, self.cls)
+        self.E.analyze_nested(fi, env, self)
+        return Value(types=frozenset({"fn:" + fi.key}))
+
+    def ex_Yield(self, node, env):
+        if node.value is not None:
+            v = self.ev(node.value, env)
+            self.returns.append(v)
+        return EMPTY
+
+    ex_YieldFrom = ex_Yield
+
+    def ex_Subscript(self, node: ast.Subscript, env: Env) -> Value:
+        bv = self.ev(node.value, env)
+        self.ev(node.slice, env)
+        if isinstance(node.value, ast.Name) and node.value.id in ("__builtins__",) and isinstance(node.slice, ast.Constant):
+            return Value(types=frozenset({f"ref:builtins.{node.slice.value}"}))
+        if bv.const:
+            return Value(bv.labels, frozenset(), True) if bv.labels else CONST
+        if not bv.labels:
+            return EMPTY
+        return Value(bv.labels)
+
+    # -- names
+    def ex_Name(self, node: ast.Name, env: Env) -> Value:
+        name = node.id
+        v = env.vars.get(name)
+        if v is None:
+            v = self.lookup(name)
+        if self.E.files:
+            k = self.pkey(node, env)
+            if k is not None:
+                fv = self.E.file_value(k, env, self, node)
+                if fv:
+                    v = join(v, fv)
+        return v
+
+    def lookup(self, name: str) -> Value:
+        b = self.local_scope.get(name)
+        if b is None:
+            if self.closure is not None and name in self.closure.vars and self.class_body is None:
+                return self.closure.vars[name]
+            b = self.m.scope.get(name)
+        if b is None:
+            if name in BUILTIN_NAMES:
+                return Value(types=frozenset({"ref:builtins." + name}))
+            return EMPTY
+        kind, obj = b
+        if kind == "mod":
+            return Value(types=frozenset({"ref:" + str(obj)}))
+        if kind == "ref":
+            v = Value(types=frozenset({"ref:" + str(obj)}))
+            if obj in S.NAME_SOURCES:
+                v = self._name_source(str(obj), v)
+            return v
+        if kind == "fn":
+            return Value(types=frozenset({"fn:" + obj.key}))  # type: ignore[union-attr]
+        if kind == "cls":
+            return Value(types=frozenset({"cls:" + obj.key}))  # type: ignore[union-attr]
+        self.E._read(("global", self.m.key, name))
+        return self.E.globals.get((self.m.key, name), EMPTY)
+
+    def _name_source(self, q: str, v: Value) -> Value:
+        st = self.step(self.stmt or self.m.pf.tree, f"`{q}` holds data from the HTTP request") if self.stmt else None
+        tr = Trace((st,) if st else (), source_api=q)
+        return Value({REMOTE: tr}, v.types)
+
+    # -- attributes
+    def ex_Attribute(self, node: ast.Attribute, env: Env) -> Value:
+        path = self.path_of(node)
+        if path is not None and path in env.vars:
+            return env.vars[path]
+        bv = self.ev(node.value, env)
+        return self.attr_of(bv, node, env)
+
+    def attr_of(self, bv: Value, node: ast.Attribute, env: Optional[Env], attr: Optional[str] = None) -> Value:
+        attr = attr or node.attr
+        types = set()
+        extra: List[Value] = []
+        for t in bv.types:
+            kind, _, q = t.partition(":")
+            if kind == "ref":
+                rq = f"{q}.{attr}"
+                types.add("ref:" + rq)
+                if rq in S.NAME_SOURCES:
+                    extra.append(self._name_source(rq, EMPTY))
+            elif kind in ("inst", "cls"):
+                ci = self.E.classes.get(q)
+                if ci is not None:
+                    m = self.E.find_method(ci, attr)
+                    if m is not None:
+                        types.add(("meth:" if kind == "inst" and not m.is_static else "fn:") + m.key)
+                    extra.append(self.E.get_field(ci, attr, self, node))
+                    for eb in self.E.ext_bases_of(ci):
+                        types.add(f"ref:{eb}.{attr}" if kind == "cls" else f"extm:{eb}.{attr}")
+                else:
+                    types.add(f"extm:{q}.{attr}")
+                    if q == S.REQUEST_TYPE and attr in S.REQUEST_ATTRS:
+                        extra.append(Value({REMOTE: Trace((self.step(node, f"`{self.text(node)}`: HTTP request data"),),
+                                                          source_api=f"request.{attr}")}))
+            elif kind in ("fn", "meth"):
+                pass
+        labels = bv.labels
+        if labels and attr in P.CLEAN_ATTRS:
+            labels = {}
+        out = Value(dict(labels), frozenset(types)) if (labels or types) else EMPTY
+        if labels and isinstance(getattr(node, "value", None), ast.Name) and env is not None:
+            out = out.add_step(self.step(node, f"`{self.text(node)}`"))
+        if extra:
+            out = join(out, *extra)
+        return out
+
+    # -- calls
+    def qual_of(self, func: ast.expr, env: Env) -> Optional[str]:
+        """The dotted name a call target refers to, when it is a plain reference."""
+        if isinstance(func, ast.Name):
+            if func.id in env.vars:
+                v = env.vars[func.id]
+            else:
+                v = self.lookup(func.id)
+        elif isinstance(func, ast.Attribute):
+            base = self.qual_of(func.value, env)
+            if base is not None:
+                return f"{base}.{func.attr}"
+            return None
+        else:
+            return None
+        for t in v.types:
+            if t.startswith("ref:"):
+                return t[4:]
+        return None
+
+    def ex_Call(self, node: ast.Call, env: Env) -> Value:
+        func = node.func
+        recv: Optional[Value] = None
+        if isinstance(func, ast.Attribute):
+            path = self.path_of(func)
+            if path is not None and path in env.vars:
+                fv = env.vars[path]
+                recv = self.ev(func.value, env)
+            else:
+                recv = self.ev(func.value, env)
+                fv = self.attr_of(recv, func, None)
+        else:
+            fv = self.ev(func, env)
+        args: List[Value] = []
+        star_at: Optional[int] = None
+        for i, a in enumerate(node.args):
+            if isinstance(a, ast.Starred) and star_at is None:
+                star_at = i
+            args.append(self.ev(a, env))
+        kws: Dict[str, Value] = {}
+        for k in node.keywords:
+            kws[k.arg or "**"] = self.ev(k.value, env)
+        return self.E.call(self, node, env, fv, recv, args, kws, star_at)
+
+    # ------------------------------------------------------------------ integrity checks
+    def _digest_paths(self, node: ast.expr, env: Env) -> Set[str]:
+        """Data a digest expression was computed over, as access paths (``data``, ``resp.content``)."""
+        out: Set[str] = set()
+        if isinstance(node, ast.Name):
+            return set(env.digests.get(node.id, ()))
+        if isinstance(node, ast.Subscript):
+            return self._digest_paths(node.value, env)
+        if not isinstance(node, ast.Call):
+            return out
+        f = node.func
+        if isinstance(f, ast.Attribute) and f.attr in Z.DIGEST_METHODS:
+            inner = f.value
+            if isinstance(inner, ast.Name):
+                return set(env.digests.get(inner.id, ()))
+            return self._digest_paths(inner, env)
+        if isinstance(f, ast.Attribute) and f.attr in ("lower", "upper", "strip", "decode", "hex"):
+            return self._digest_paths(f.value, env)
+        q = self.qual_of(f, env)
+        if q in Z.DIGESTS:
+            idx = Z.DIGESTS[q]
+            data = node.args[idx] if idx is not None and len(node.args) > idx else None
+            if data is None:
+                for kw in node.keywords:
+                    if kw.arg in ("data", "string", "msg", "fileobj"):
+                        data = kw.value
+            if data is not None:
+                out.update(self._data_paths(data, env))
+            if q in Z.KEYED_DIGESTS:
+                out.add("<keyed>")
+            if not out:
+                out.add("<empty>")
+        return out
+
+    def _data_paths(self, data: ast.expr, env: Env) -> Set[str]:
+        out: Set[str] = set()
+        node = data
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in P.READ_METHODS:
+            k = self.pkey(node.func.value.args[0], env) if (isinstance(node.func.value, ast.Call) and node.func.value.args) else None
+            if k is None and isinstance(node.func.value, ast.Name) and node.func.value.id in env.handles:
+                k = env.handles[node.func.value.id]
+            if k is None:
+                k = self.pkey(node.func.value, env)
+            if k is not None:
+                out.add("file:" + k)
+            node = node.func.value
+        if isinstance(node, ast.Name) and node.id in env.handles:
+            out.add("file:" + env.handles[node.id])
+        p = self.path_of(node) if isinstance(node, ast.Attribute) else (node.id if isinstance(node, ast.Name) else None)
+        if p is not None:
+            out.add(p)
+            out.add(p.split(".")[0])
+        return out
+
+    def _integrity(self, test: ast.expr, match_env: Env, mismatch_env: Env) -> None:
+        """If ``test`` compares a digest of some data with a pinned value, mark that data verified
+        in the environment of the branch where it matched."""
+        positive = True
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            positive = not positive
+            test = test.operand
+        paths: Set[str] = set()
+        other: Optional[ast.expr] = None
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            op = test.ops[0]
+            left, right = test.left, test.comparators[0]
+            lp, rp = self._digest_paths(left, match_env), self._digest_paths(right, match_env)
+            if lp and not rp:
+                paths, other = lp, right
+            elif rp and not lp:
+                paths, other = rp, left
+            if isinstance(op, (ast.NotEq, ast.IsNot, ast.NotIn)):
+                positive = not positive
+            elif not isinstance(op, (ast.Eq, ast.Is, ast.In)):
+                paths = set()
+        elif isinstance(test, ast.Call):
+            q = self.qual_of(test.func, match_env)
+            if q in Z.COMPARES and len(test.args) == 2:
+                a, b = test.args
+                ap, bp = self._digest_paths(a, match_env), self._digest_paths(b, match_env)
+                if ap and not bp:
+                    paths, other = ap, b
+                elif bp and not ap:
+                    paths, other = bp, a
+            elif q is not None and q in self.E.extra_sanitizers:
+                for a in test.args:
+                    paths |= self._data_paths(a, match_env)
+                other = None
+        if not paths:
+            return
+        keyed = "<keyed>" in paths
+        paths -= {"<keyed>", "<empty>"}
+        ov = self.ev(other, match_env.copy()) if other is not None else EMPTY
+        if REMOTE in ov.labels and not keyed:
+            caveat = "digest fetched from the same origin is not an integrity check"
+            for env in (match_env, mismatch_env):
+                self._mark(paths, env, caveat=caveat)
+            return
+        how = f"verified by a pinned digest (line {test.lineno})"
+        self._mark(paths, match_env if positive else mismatch_env, verified=how)
+
+    def _mark(self, paths: Set[str], env: Env, verified: str = "", caveat: str = "") -> None:
+        for p in paths:
+            if p.startswith("file:"):
+                if verified:
+                    env.vfiles = env.vfiles | {p[5:]}
+                continue
+            v = env.vars.get(p)
+            if v is None:
+                root = p.split(".")[0]
+                v = env.vars.get(root)
+                if v is None:
+                    continue
+            if not v.labels:
+                continue
+            if verified:
+                env.vars[p] = v.map_traces(lambda t: t.with_(verified=verified))
+            else:
+                env.vars[p] = v.map_traces(lambda t: t.with_(caveat=caveat))

@@ -1,0 +1,148 @@
+"""Cheap byte-level pre-scan: which files can possibly hold a finding?
+
+A finding needs a sink in the file itself and an *origin* (a network read, an HTTP request, a
+decoded constant, a shell cradle or a downloaded file) in the file or in a project module it
+imports, directly or through other project modules. Files that fail either test are not analysed
+(they are still read for summaries when an analysed file imports them).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Set
+
+# literal substrings: `bytes in bytes` is much faster than one big regular expression
+SINK_TOKENS = (
+    b"exec", b"eval", b"compile", b"FunctionType", b"runsource", b"runcode", b"timeit", b"pickle", b"Unpickler",
+    b"marshal", b"dill", b"shelve", b"yaml", b"torch", b"joblib", b"system", b"popen", b"getoutput",
+    b"subprocess", b"spawn", b"startfile", b"run_path", b"load_", b"DLL", b"LoadLibrary", b"cdll", b"zipimport",
+    b"import_module", b"__import__", b"sys.path", b"addsitedir", b"curl", b"wget", b"iex", b"IEX", b"Invoke-",
+    b"DownloadString", b"EncodedCommand",
+)
+ORIGIN_TOKENS = (
+    b"requests", b"urlopen", b"urlretrieve", b"urllib3", b"PoolManager", b"HTTPConnection", b"HTTPSConnection",
+    b"getresponse", b"httpx", b"aiohttp", b"recv", b"makefile", b"open_connection", b"open_unix_connection",
+    b"start_server", b"start_unix_server", b"socket.socket", b"create_connection", b"accept(", b"websocket",
+    b"tornado", b"flask", b"bottle", b"quart", b"rfile", b"RequestHandler", b"data_received",
+    b"datagram_received", b"dataReceived", b"ws_connect", b"pycurl", b"ftplib", b"request.", b"req.",
+    b"route(", b'.get("/', b".get('/", b'.post("/', b".post('/", b'.put("/', b".put('/", b'.delete("/',
+    b"websocket(", b"b64decode", b"b32decode", b"b16decode", b"b85decode", b"a85decode", b"decodebytes",
+    b"decodestring", b"base64", b"a2b_", b"unhexlify", b"decompress", b"fromhex", b"rot13", b"rot_13", b"'hex'",
+    b'"hex"', b"chr(", b"marshal.loads", b"curl", b"wget", b"iex", b"IEX", b"Invoke-", b"DownloadString",
+    b"EncodedCommand",
+)
+IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+([^\n#;]+)|import[ \t]+([^\n#;]+))", re.M)
+
+
+def _extra(names: Iterable[str]) -> Optional["re.Pattern[bytes]"]:
+    parts = sorted({n.split(":")[0].rsplit(".", 1)[-1] for n in names if n})
+    if not parts:
+        return None
+    return re.compile(b"|".join(re.escape(p.encode()) for p in parts))
+
+
+class Prescan:
+    def __init__(self, search_dirs: List[Path], extra_sinks: Iterable[str] = (), extra_sources: Iterable[str] = ()) -> None:
+        self.search_dirs = search_dirs
+        self.extra_sinks = _extra(extra_sinks)
+        self.extra_sources = _extra(extra_sources)
+        self._origin: Dict[Path, bool] = {}
+        self._imports: Dict[Path, List[Path]] = {}
+        self._found: Dict[tuple, Optional[Path]] = {}
+
+    def has_sink(self, data: bytes) -> bool:
+        return any(t in data for t in SINK_TOKENS) or bool( (self.extra_sinks is not None and self.extra_sinks.search(data)))
+
+    def _has_origin_bytes(self, data: bytes) -> bool:
+        return any(t in data for t in ORIGIN_TOKENS) or bool( (self.extra_sources is not None and self.extra_sources.search(data)))
+
+    def needs_analysis(self, path: Path, data: bytes, module_name: str) -> bool:
+        if not self.has_sink(data):
+            return False
+        if self._has_origin_bytes(data):
+            return True
+        # an origin in a project module it imports (transitively)
+        seen: Set[Path] = {path}
+        frontier = [(path, data, module_name)]
+        for _ in range(4):
+            nxt = []
+            for p, d, name in frontier:
+                for dep in self._deps(p, d, name):
+                    if dep in seen:
+                        continue
+                    seen.add(dep)
+                    o = self._origin.get(dep)
+                    dd = _read(dep) if o is None or o is False else b""
+                    if dd is None:
+                        continue
+                    if o is None:
+                        o = self._origin[dep] = self._has_origin_bytes(dd)
+                    if o:
+                        return True
+                    nxt.append((dep, dd, _modname(dep)))
+            frontier = nxt
+            if not frontier:
+                break
+        return False
+
+    def _deps(self, path: Path, data: bytes, module_name: str) -> List[Path]:
+        got = self._imports.get(path)
+        if got is not None:
+            return got
+        out: List[Path] = []
+        pkg = module_name if path.name == "__init__.py" else module_name.rpartition(".")[0]
+        for m in IMPORT_RE.finditer(data):
+            if m.group(1) is not None:
+                mod = m.group(1).decode("ascii", "replace")
+                names = [n.strip().split(" ")[0] for n in m.group(2).decode("ascii", "replace").strip("()\\ ").split(",")]
+                level = len(mod) - len(mod.lstrip("."))
+                mod = mod.lstrip(".")
+                if level:
+                    base = pkg.split(".") if pkg else []
+                    if level > 1:
+                        base = base[: max(0, len(base) - (level - 1))]
+                    mod = ".".join([*base, mod] if mod else base)
+                cands = [mod] + [f"{mod}.{n}" for n in names if n and n != "*"]
+            else:
+                cands = [n.strip().split(" ")[0] for n in m.group(3).decode("ascii", "replace").split(",")]
+            for c in cands:
+                p = self._find(c, path.parent)
+                if p is not None and p != path:
+                    out.append(p)
+        self._imports[path] = out
+        return out
+
+    def _find(self, dotted: str, own_dir: Path) -> Optional[Path]:
+        k = (dotted, own_dir)
+        if k not in self._found:
+            self._found[k] = self._find1(dotted, own_dir)
+        return self._found[k]
+
+    def _find1(self, dotted: str, own_dir: Path) -> Optional[Path]:
+        if not dotted or not all(part.isidentifier() for part in dotted.split(".")):
+            return None
+        rel = Path(*dotted.split("."))
+        for d in [*self.search_dirs, own_dir]:
+            for cand in (d / rel.with_suffix(".py"), d / rel / "__init__.py"):
+                try:
+                    if cand.is_file():
+                        return cand.resolve()
+                except OSError:
+                    continue
+        return None
+
+
+def _read(p: Path) -> Optional[bytes]:
+    try:
+        return p.read_bytes()
+    except OSError:
+        return None
+
+
+def _modname(p: Path) -> str:
+    parts = [] if p.name == "__init__.py" else [p.stem]
+    d = p.parent
+    while (d / "__init__.py").is_file() and d != d.parent:
+        parts.append(d.name)
+        d = d.parent
+    return ".".join(reversed(parts))
