@@ -166,6 +166,22 @@ class Engine:
             return self.scope_qual(m, node.value)
         return None
 
+    def annotation_type(self, m: ModuleInfo, ann: ast.expr) -> Optional[str]:
+        """``x: pkg.Client`` / ``sock: socket.socket`` -> the instance type we track, if any."""
+        q = self.scope_qual(m, ann)
+        if isinstance(q, ClassInfo):
+            return "inst:" + q.key
+        if not isinstance(q, str):
+            return None
+        if q in S.CONSTRUCTORS.values():
+            return "inst:" + q
+        if q.split(".")[0] != "builtins":
+            r = self.project.resolve_ref(q)
+            if r is not None and r[0] == "cls":
+                self.register(r[1].module)  # type: ignore[union-attr]
+                return "inst:" + r[1].key  # type: ignore[union-attr]
+        return None
+
     def find_method(self, ci: ClassInfo, name: str, depth: int = 0) -> Optional[FuncInfo]:
         if name in ci.methods:
             return ci.methods[name]
@@ -242,7 +258,15 @@ class Engine:
     def set_global(self, m: ModuleInfo, name: str, v: Value, key: Optional[str]) -> None:
         if any(isinstance(k, tuple) for k in v.labels):
             v = Value({k: t for k, t in v.labels.items() if not isinstance(k, tuple)}, v.types, v.const)
-        self._update(self.globals, (m.key, name), v, ("global", m.key, name))
+        key_ = (m.key, name)
+        old = self.globals.get(key_)
+        if old is not None and old.const and not v.const and not v.labels and not v.types:
+            self.globals[key_] = EMPTY  # no longer a known constant
+            self._dirty(("global", m.key, name))
+        elif v.const and not v.labels and old is None:
+            self.globals[key_] = v
+        else:
+            self._update(self.globals, key_, v, ("global", m.key, name))
         if key is not None and (m.key, name) not in self.global_keys:
             self.global_keys[(m.key, name)] = key
 
@@ -506,7 +530,7 @@ class Engine:
 
     def generic(self, A: FunctionAnalyzer, node: ast.Call, env: Env, mname: Optional[str], recv: Optional[Value],
                 args: List[Value], kws: Dict[str, Value]) -> Value:
-        recv = recv or EMPTY
+        recv = EMPTY if recv is None else recv
         if mname is not None:
             func = node.func
             assert isinstance(func, ast.Attribute)
@@ -527,6 +551,9 @@ class Engine:
             if mname in P.READ_METHODS and recv.has(RFILE):
                 t = recv.labels[RFILE].add(A.step(node, f"read back: `{A.text(node)}`"))
                 return join(recv.without(RFILE).only_labels(), Value({REMOTE: t}))
+            if mname == Z.HASHER_UPDATE and isinstance(func.value, ast.Name) and func.value.id in env.digests and node.args:
+                env.digests[func.value.id] = env.digests[func.value.id] | frozenset(A._data_paths(node.args[0], env))
+                return EMPTY
             if mname in P.MUTATORS:
                 extra = labels_only(*args, *kws.values())
                 if extra.labels:

@@ -34,6 +34,15 @@ NONDETERMINISTIC_PATHS = {"tempfile.mktemp", "tempfile.mkstemp", "tempfile.mkdte
 SELF = "self"
 
 
+def _concat_pieces(node: ast.expr) -> List[str]:
+    """Left-to-right text of a ``+`` chain; non-constant parts become a placeholder word."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _concat_pieces(node.left) + _concat_pieces(node.right)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    return [" X "]
+
+
 class Env:
     __slots__ = ("vars", "keys", "handles", "digests", "flags", "vfiles")
 
@@ -260,6 +269,10 @@ class FunctionAnalyzer:
             if remote_params:
                 v = join(v, Value({REMOTE: Trace((Step(self.loc(arg), f"parameter `{name}` receives network data ({remote_params})"),), source_api=remote_params)}))
             ann = getattr(arg, "annotation", None)
+            if ann is not None:
+                at = self.E.annotation_type(self.m, ann)
+                if at is not None:
+                    v = Value(v.labels, frozenset({at}))
             if name in S.REQUEST_PARAM_NAMES and (ann is None or "request" in ast.dump(ann).lower()):
                 v = Value(v.labels, frozenset({"inst:" + S.REQUEST_TYPE}))
             env.vars[name] = v
@@ -776,11 +789,9 @@ class FunctionAnalyzer:
         const = a.const and b.const
         out = Value(v.labels, frozenset(), const) if (v.labels or const) else EMPTY
         if isinstance(node.op, ast.Add) and not out.has(CRADLE) and (a.has(CRADLE) is False):
-            pieces = [n.value for n in (node.left, node.right) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-            if isinstance(node.left, ast.BinOp):
-                pieces = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-            if pieces and sum(len(p) for p in pieces) >= 8:
-                c = find_cradle(" ".join(pieces))
+            pieces = _concat_pieces(node)
+            if sum(len(p) for p in pieces) >= 8:
+                c = find_cradle("".join(pieces))
                 if c:
                     out = join(out, Value({CRADLE: Trace((self.step(node, f"shell download cradle: `{c}`"),), source_api=c)}))
         return out

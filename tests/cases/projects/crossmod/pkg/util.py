@@ -1,0 +1,6 @@
+def run_snippet(s, env=None):
+    exec(s, env or {})  # expect: RCE001
+
+
+def shout(s):
+    return s.upper()
