@@ -1015,8 +1015,13 @@ def analyze(
     extend_sources: Iterable[str] = (),
     extend_sinks: Iterable[str] = (),
     extend_sanitizers: Iterable[str] = (),
+    deferred: Iterable[Path] = (),
 ) -> List[Finding]:
+    """See the module docstring. ``deferred``: target files the pre-scan found no need to analyse
+    (see :mod:`rceguard.analysis.prescan`); they are parsed and reported only if an analysed file
+    imports them."""
     project = Project(root, loader)
+    project.deferred_targets = {Path(p).resolve() for p in deferred}
     for pf in targets:
         project.add(pf, True)
     eng = Engine(project, extend_sources, extend_sinks, extend_sanitizers)

@@ -187,6 +187,8 @@ class Project:
         self.search_dirs: List[Path] = []
         self._missing: set = set()
         self.new_modules: List[ModuleInfo] = []
+        # target files the pre-scan left unparsed: loaded (as targets) only if something imports them
+        self.deferred_targets: set = set()
         if root is not None:
             self._add_dir(root)
             self._add_dir(root / "src")
@@ -240,7 +242,7 @@ class Project:
                 pf = self.loader(cand)
                 if pf is None:
                     continue
-                mi = self.add(pf, False)
+                mi = self.add(pf, cand in self.deferred_targets)
                 self.by_name[dotted] = mi
                 self.new_modules.append(mi)
                 return mi
