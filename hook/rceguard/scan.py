@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Union
+from typing import Callable, Collection, Dict, List, Mapping, Optional, Sequence, Union
 
 from .config import Config, rule_enabled
 from .discover import Excluder, discover
@@ -76,6 +76,12 @@ def display_root(start: Path, project_root: Path) -> Path:
     return project_root
 
 
+def real_key(path: PathLike) -> str:
+    """Identity of a file on disk (symlinks resolved, case-folded where the OS does), used to match
+    discovered files against the changed files of --diff/--staged."""
+    return os.path.normcase(os.path.realpath(os.fspath(path)))
+
+
 def make_display(root: Path) -> Callable[[Path], str]:
     root_s = os.path.abspath(root)
 
@@ -98,16 +104,27 @@ def make_display(root: Path) -> Callable[[Path], str]:
 class FileCache:
     """Parses each file at most once per run; shared by targets and the engine's loader."""
 
-    def __init__(self, display: Callable[[Path], str], project_root: Path) -> None:
+    def __init__(
+        self,
+        display: Callable[[Path], str],
+        project_root: Path,
+        contents: Optional[Mapping[str, bytes]] = None,
+    ) -> None:
         self.display = display
         self.project_root = os.path.abspath(project_root)
+        self.contents = contents  # real_key -> bytes to parse instead of the file (--staged)
         self._cache: Dict[str, Union[ParsedFile, Notice]] = {}
 
     def get(self, path: Path) -> Union[ParsedFile, Notice]:
         key = os.path.normcase(os.path.abspath(os.fspath(path)))
         hit = self._cache.get(key)
         if hit is None:
-            hit = load(Path(os.path.abspath(os.fspath(path))), self.display(Path(path)))
+            full = Path(os.path.abspath(os.fspath(path)))
+            data = self.contents.get(real_key(path)) if self.contents else None
+            if data is None:
+                hit = load(full, self.display(Path(path)))
+            else:
+                hit = load(full, self.display(Path(path)), data)
             self._cache[key] = hit
         return hit
 
@@ -170,8 +187,19 @@ def _analyze(targets: List[ParsedFile], cache: FileCache, root: Path, config: Co
     return findings
 
 
-def scan(paths: Sequence[PathLike], config: Optional[Config] = None) -> ScanResult:
-    """Scan files/directories. Raises :class:`~rceguard.config.UsageError` for a missing path."""
+def scan(
+    paths: Sequence[PathLike],
+    config: Optional[Config] = None,
+    *,
+    only: Optional[Collection[str]] = None,
+    contents: Optional[Mapping[str, bytes]] = None,
+) -> ScanResult:
+    """Scan files/directories. Raises :class:`~rceguard.config.UsageError` for a missing path.
+
+    ``only``: keep just the discovered files whose :func:`real_key` is in it (``--diff``/``--staged``:
+    the changed files, so the result is their intersection with ``paths``). ``contents``: real_key ->
+    bytes to analyse instead of the file on disk (``--staged``: the staged blobs).
+    """
     config = config or Config()
     paths = list(paths) or [os.curdir]
     start = common_dir(paths)
@@ -183,9 +211,12 @@ def scan(paths: Sequence[PathLike], config: Optional[Config] = None) -> ScanResu
     found = discover(paths, excluder=excluder, display=display)
     notices: List[Notice] = list(found.notices)
 
-    cache = FileCache(display, project_root)
+    files = found.files
+    if only is not None:
+        files = [p for p in files if real_key(p) in only]
+    cache = FileCache(display, project_root, contents)
     targets: List[ParsedFile] = []
-    for path in found.files:
+    for path in files:
         item = cache.get(path)
         if isinstance(item, ParsedFile):
             targets.append(item)

@@ -14,7 +14,7 @@ import stat
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Tuple, Union
+from typing import List, Optional, Tuple, Union
 
 from .findings import Notice
 
@@ -205,10 +205,12 @@ def read_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
-def load(path: Path, display: str) -> Union[ParsedFile, Notice]:
-    """Read and parse one file. Returns a :class:`ParsedFile`, or a :class:`Notice` saying why not."""
+def load(path: Path, display: str, data: Optional[bytes] = None) -> Union[ParsedFile, Notice]:
+    """Read and parse one file. Returns a :class:`ParsedFile`, or a :class:`Notice` saying why not.
+    ``data``: the content to parse instead of reading ``path`` (e.g. the staged blob for --staged)."""
     try:
-        data = read_bytes(path)
+        if data is None:
+            data = read_bytes(path)
         return parse_source(data, path, display)
     except SourceError as exc:
         return Notice(path=display, message=exc.message, kind=exc.kind, line=exc.line)
