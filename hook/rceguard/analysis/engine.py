@@ -30,6 +30,9 @@ from .values import CONST as CONST_V, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Tra
 
 MAX_ROUNDS = 8
 EMPTY_SUMMARY_SIG = Summary().signature()
+# functions of modules that were not given are followed this deep when only parameters (not
+# network data itself) flow into them; network data is always followed
+MAX_PARAM_DEPTH = 2
 
 # which labels a sink kind reacts to, and the rule it reports
 RULES_FOR = {
@@ -74,6 +77,9 @@ class Engine:
         self.global_keys: Dict[Tuple[str, str], str] = {}
         self.files: Dict[str, Value] = {}
         self.remote_param_funcs: Dict[str, str] = {}
+        self._module_flags: Dict[str, tuple] = {}
+        self.depth = 0  # how many functions of modules that were not given are being analysed
+        self._prescan = None
         self.unit = None
         self.deps: Dict[tuple, set] = {}
         self.dirty: set = set()
@@ -482,7 +488,7 @@ class Engine:
                     results.append(r)
                     handled = True
                     continue
-                if kind == "ref" and q.split(".")[0] != "builtins":
+                if kind == "ref" and q.split(".")[0] != "builtins" and self._ref_worth(q, args, kws):
                     b = self.project.resolve_ref(q)
                     if b is not None:
                         r = self._call_binding(A, node, env, b, args, kws, star_at, arg_nodes)
@@ -753,6 +759,8 @@ class Engine:
     def apply_func(self, A: FunctionAnalyzer, node: ast.Call, env: Env, fi: FuncInfo, args: List[Value],
                    kws: Dict[str, Value], star_at: Optional[int], arg_nodes: Sequence[Optional[ast.expr]],
                    bound: bool) -> Value:
+        if not fi.module.is_target and not self._worth_analysing(fi, args, kws):
+            return labels_only(*args, *kws.values()) if (any(a.labels for a in args) or any(k.labels for k in kws.values())) else EMPTY
         self._read(("sum", fi.key))
         summ = self.demand(fi)
         skip_first = fi.is_method and (bound or fi.is_classmethod) and not isinstance(fi.node, ast.Lambda)
@@ -825,6 +833,46 @@ class Engine:
         if ret.types:
             res = Value(res.labels, ret.types)
         return res
+
+    def _ref_worth(self, q: str, args: List[Value], kws: Dict[str, Value]) -> bool:
+        """Before reading a project module for ``q``: could it matter? (see _worth_analysing)"""
+        for v in list(args) + list(kws.values()):
+            if any(not isinstance(k, tuple) for k in v.labels):
+                return True
+        if self.depth >= MAX_PARAM_DEPTH:
+            return False
+        path = self.project.locate(q) or self.project.locate(q.rpartition(".")[0])
+        if path is None:
+            return False
+        mi = self.project.by_path.get(path)
+        if mi is not None and mi.is_target:
+            return True
+        return self._flags(path, None if mi is None else mi.pf.text, args, kws)
+
+    def _flags(self, path: Path, text: Optional[str], args: List[Value], kws: Dict[str, Value]) -> bool:
+        flags = self._module_flags.get(str(path))
+        if flags is None:
+            from .prescan import Prescan, _modname
+            if self._prescan is None:
+                self._prescan = Prescan(self.project.search_dirs, self.extra_sinks, self.extra_sources)
+            try:
+                data = text.encode("utf-8", "surrogatepass") if text is not None else path.read_bytes()
+            except OSError:
+                data = b""
+            flags = (self._prescan.has_sink(data), self._prescan.originates(path, data, _modname(path)))
+            self._module_flags[str(path)] = flags
+        has_sink, originates = flags
+        if originates:
+            return True
+        return has_sink and any(v.labels for v in list(args) + list(kws.values()))
+
+    def _worth_analysing(self, fi: FuncInfo, args: List[Value], kws: Dict[str, Value]) -> bool:
+        """A function of a module that was not given is analysed only when it can matter: concrete
+        data goes in, or its module can produce network data, or it may hold a sink."""
+        for v in list(args) + list(kws.values()):
+            if any(not isinstance(k, tuple) for k in v.labels):
+                return True
+        return self._flags(fi.module.pf.path, fi.module.pf.text, args, kws)
 
     def construct(self, A: FunctionAnalyzer, node: ast.Call, env: Env, ci: ClassInfo, args: List[Value],
                   kws: Dict[str, Value], star_at: Optional[int], arg_nodes: Sequence[Optional[ast.expr]]) -> Value:
@@ -908,10 +956,13 @@ class Engine:
             return self.summaries.get(key)
         self.analyze_module(fi.module)
         self.in_progress.add(key)
+        step = 0 if fi.module.is_target else 1
+        self.depth += step
         try:
             summ = self._run_unit(key, lambda: FunctionAnalyzer(self, fi.module, fi).run())
         finally:
             self.in_progress.discard(key)
+            self.depth -= step
         self.done_this_round.add(key)
         self._store_summary(key, summ)
         return summ

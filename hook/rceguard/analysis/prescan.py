@@ -19,16 +19,21 @@ SINK_TOKENS = (
     b"import_module", b"__import__", b"sys.path", b"addsitedir", b"curl", b"wget", b"iex", b"IEX", b"Invoke-",
     b"DownloadString", b"EncodedCommand",
 )
-ORIGIN_TOKENS = (
+# network data: a client read or a server-side request
+NET_ORIGIN_TOKENS = (
     b"requests", b"urlopen", b"urlretrieve", b"urllib3", b"PoolManager", b"HTTPConnection", b"HTTPSConnection",
     b"getresponse", b"httpx", b"aiohttp", b"recv", b"makefile", b"open_connection", b"open_unix_connection",
     b"start_server", b"start_unix_server", b"socket.socket", b"create_connection", b"accept(", b"websocket",
     b"tornado", b"flask", b"bottle", b"quart", b"rfile", b"RequestHandler", b"data_received",
     b"datagram_received", b"dataReceived", b"ws_connect", b"pycurl", b"ftplib", b"request.", b"req.",
     b"route(", b'.get("/', b".get('/", b'.post("/', b".post('/", b'.put("/', b".put('/", b'.delete("/',
-    b"websocket(", b"b64decode", b"b32decode", b"b16decode", b"b85decode", b"a85decode", b"decodebytes",
-    b"decodestring", b"base64", b"a2b_", b"unhexlify", b"decompress", b"fromhex", b"rot13", b"rot_13", b"'hex'",
-    b'"hex"', b"chr(", b"marshal.loads", b"curl", b"wget", b"iex", b"IEX", b"Invoke-", b"DownloadString",
+    b"websocket(",
+)
+# payloads made in the file itself: decoded constants and shell cradles
+LOCAL_ORIGIN_TOKENS = (
+    b"b64decode", b"b32decode", b"b16decode", b"b85decode", b"a85decode", b"decodebytes", b"decodestring",
+    b"base64", b"a2b_", b"unhexlify", b"decompress", b"fromhex", b"rot13", b"rot_13", b"'hex'", b'"hex"',
+    b"chr(", b"marshal.loads", b"curl", b"wget", b"iex", b"IEX", b"Invoke-", b"DownloadString",
     b"EncodedCommand",
 )
 IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+([^\n#;]+)|import[ \t]+([^\n#;]+))", re.M)
@@ -42,6 +47,9 @@ def _extra(names: Iterable[str]) -> Optional["re.Pattern[bytes]"]:
 
 
 class Prescan:
+    #: how many levels of project imports are followed to find where network data comes from
+    depth = 2
+
     def __init__(self, search_dirs: List[Path], extra_sinks: Iterable[str] = (), extra_sources: Iterable[str] = ()) -> None:
         self.search_dirs = search_dirs
         self.extra_sinks = _extra(extra_sinks)
@@ -54,17 +62,23 @@ class Prescan:
         return any(t in data for t in SINK_TOKENS) or bool( (self.extra_sinks is not None and self.extra_sinks.search(data)))
 
     def _has_origin_bytes(self, data: bytes) -> bool:
-        return any(t in data for t in ORIGIN_TOKENS) or bool( (self.extra_sources is not None and self.extra_sources.search(data)))
+        return any(t in data for t in NET_ORIGIN_TOKENS) or bool( (self.extra_sources is not None and self.extra_sources.search(data)))
 
     def needs_analysis(self, path: Path, data: bytes, module_name: str) -> bool:
         if not self.has_sink(data):
             return False
+        if any(t in data for t in LOCAL_ORIGIN_TOKENS):
+            return True
+        return self.originates(path, data, module_name)
+
+    def originates(self, path: Path, data: bytes, module_name: str) -> bool:
+        """Can code in this file produce network data (itself or through project imports)?"""
         if self._has_origin_bytes(data):
             return True
         # an origin in a project module it imports (transitively)
         seen: Set[Path] = {path}
         frontier = [(path, data, module_name)]
-        for _ in range(4):
+        for _ in range(self.depth):
             nxt = []
             for p, d, name in frontier:
                 for dep in self._deps(p, d, name):

@@ -186,6 +186,7 @@ class Project:
         self.by_path: Dict[Path, ModuleInfo] = {}
         self.search_dirs: List[Path] = []
         self._missing: set = set()
+        self._located: Dict[str, Optional[Path]] = {}
         self.new_modules: List[ModuleInfo] = []
         # target files the pre-scan left unparsed: loaded (as targets) only if something imports them
         self.deferred_targets: set = set()
@@ -215,6 +216,29 @@ class Project:
             top = top.parent
         self._add_dir(top)
         return mi
+
+    def locate(self, dotted: str) -> Optional[Path]:
+        """The file a dotted module name would be loaded from (no reading, no parsing)."""
+        mi = self.by_name.get(dotted)
+        if mi is not None:
+            return mi.pf.path
+        if dotted in self._located:
+            return self._located[dotted]
+        found = None
+        if dotted and all(p.isidentifier() for p in dotted.split(".")):
+            rel = Path(*dotted.split("."))
+            for d in self.search_dirs:
+                for cand in (d / rel.with_suffix(".py"), d / rel / "__init__.py"):
+                    try:
+                        if cand.is_file():
+                            found = cand.resolve()
+                            break
+                    except OSError:
+                        continue
+                if found is not None:
+                    break
+        self._located[dotted] = found
+        return found
 
     def find_module(self, dotted: str) -> Optional[ModuleInfo]:
         if not dotted:
