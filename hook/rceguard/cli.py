@@ -66,11 +66,11 @@ def _scan_parser() -> _Parser:
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (accepted; scanning is single-process for now)")
     reserved = p.add_argument_group("reserved for later versions (not implemented yet)")
-    reserved.add_argument("--diff", metavar="REF", help=argparse.SUPPRESS)
-    reserved.add_argument("--staged", action="store_true", help=argparse.SUPPRESS)
-    reserved.add_argument("--changed-lines", action="store_true", help=argparse.SUPPRESS)
-    reserved.add_argument("--baseline", metavar="FILE", help=argparse.SUPPRESS)
-    reserved.add_argument("--write-baseline", metavar="FILE", help=argparse.SUPPRESS)
+    reserved.add_argument("--diff", metavar="REF", help="only files changed since merge-base(REF, HEAD)")
+    reserved.add_argument("--staged", action="store_true", help="only files staged in the index")
+    reserved.add_argument("--changed-lines", action="store_true", help="only findings on changed lines")
+    reserved.add_argument("--baseline", metavar="FILE", help="hide findings recorded in FILE")
+    reserved.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE")
     return p
 
 
