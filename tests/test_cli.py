@@ -107,11 +107,11 @@ def test_default_path_is_cwd(tmp_path: Path, fake_engine, capsys, monkeypatch) -
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["--diff", "main"], "--diff is not implemented yet"),
-        (["--staged"], "--staged is not implemented yet"),
-        (["--changed-lines"], "--changed-lines is not implemented yet"),
-        (["--baseline", "b.json"], "--baseline is not implemented yet"),
-        (["--write-baseline", "b.json"], "--write-baseline is not implemented yet"),
+        (["--diff", "main"], "not a git repository"),
+        (["--staged"], "not a git repository"),
+        (["--diff", "main", "--staged"], "--diff and --staged cannot be combined"),
+        (["--changed-lines"], "--changed-lines needs --diff REF or --staged"),
+        (["--baseline", "missing-baseline.json"], "baseline file not found"),
         (["--format", "xml"], "invalid choice"),
         (["--fail-on", "fatal"], "invalid choice"),
         (["--select", "RCE9"], "unknown rule id or prefix 'RCE9'"),
@@ -367,9 +367,9 @@ def test_each_file_parsed_once(tmp_path: Path, fake_engine, monkeypatch, capsys)
     counts: dict = {}
     real_load = scan_mod.load
 
-    def counting_load(path, display):
+    def counting_load(path, display, *rest):
         counts[display] = counts.get(display, 0) + 1
-        return real_load(path, display)
+        return real_load(path, display, *rest)
 
     monkeypatch.setattr(scan_mod, "load", counting_load)
     inner = engine.analyze

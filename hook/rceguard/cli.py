@@ -21,13 +21,6 @@ EXIT_ERROR = 2
 
 FORMATS = ("text", "json", "sarif", "github")
 FAIL_ON = ("error", "warning", "note", "never")
-RESERVED = {
-    "diff": "--diff",
-    "staged": "--staged",
-    "changed_lines": "--changed-lines",
-    "baseline": "--baseline",
-    "write_baseline": "--write-baseline",
-}
 
 
 class _ArgError(Exception):
@@ -65,12 +58,24 @@ def _scan_parser() -> _Parser:
     p.add_argument("--no-color", action="store_true", help="never colour the text output")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--jobs", type=int, metavar="N", help="worker processes (accepted; scanning is single-process for now)")
-    reserved = p.add_argument_group("reserved for later versions (not implemented yet)")
-    reserved.add_argument("--diff", metavar="REF", help="only files changed since merge-base(REF, HEAD)")
-    reserved.add_argument("--staged", action="store_true", help="only files staged in the index")
-    reserved.add_argument("--changed-lines", action="store_true", help="only findings on changed lines")
-    reserved.add_argument("--baseline", metavar="FILE", help="hide findings recorded in FILE")
-    reserved.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE")
+    changes = p.add_argument_group("changes and baseline")
+    changes.add_argument(
+        "--diff",
+        metavar="REF",
+        help="only files changed between merge-base(REF, HEAD) and the working tree (needs git history)",
+    )
+    changes.add_argument(
+        "--staged", action="store_true", help="only files staged in the index, analysed as staged"
+    )
+    changes.add_argument(
+        "--changed-lines",
+        action="store_true",
+        help="with --diff/--staged: only findings whose sink or a flow step is on an added or modified line",
+    )
+    changes.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in FILE")
+    changes.add_argument(
+        "--write-baseline", metavar="FILE", help="record the findings of this run in FILE (then hide them)"
+    )
     return p
 
 
@@ -147,11 +152,10 @@ def _run_scan(argv: Sequence[str]) -> int:
     if args.version:
         _write_stdout(f"rceguard {__version__}\n", sys.stdout)
         return EXIT_OK
-    for dest, flag in RESERVED.items():
-        value = getattr(args, dest)
-        if value not in (None, False):
-            _err(f"{flag} is not implemented yet")
-            return EXIT_ERROR
+    if args.diff is not None and args.staged:
+        raise _ArgError("--diff and --staged cannot be combined")
+    if args.changed_lines and args.diff is None and not args.staged:
+        raise _ArgError("--changed-lines needs --diff REF or --staged")
     if args.jobs is not None and args.jobs < 0:
         raise _ArgError("--jobs must be 0 or more")
 
@@ -170,7 +174,30 @@ def _run_scan(argv: Sequence[str]) -> int:
     validate_selectors(config.select, RULES, "--select" if select is not None else f"select ({where})")
     validate_selectors(config.ignore, RULES, "--ignore" if ignore is not None else f"ignore ({where})")
 
-    result = scan(paths, config)
+    changeset = None
+    if args.diff is not None or args.staged:
+        from .changes import collect  # imports gitpython: only for --diff/--staged
+
+        changeset = collect(paths, diff=args.diff, staged=args.staged)
+    base = None
+    if args.baseline:
+        from . import baseline
+
+        base = baseline.read(args.baseline)  # before scanning: a bad file fails fast
+
+    if changeset is None:
+        result = scan(paths, config)
+    else:
+        result = scan(paths, config, only=changeset.files, contents=changeset.contents or None)
+        if args.changed_lines:
+            result = changeset.filter_result(result)
+    if args.write_baseline:
+        from . import baseline
+
+        baseline.write(args.write_baseline, result.findings)
+        base = baseline.read(args.write_baseline)
+    if base is not None:
+        result = baseline.apply(result, base)
 
     color = args.format == "text" and not args.output and use_color(args.no_color, sys.stdout)
     out = render(args.format, result, color=color)
