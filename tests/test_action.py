@@ -313,3 +313,23 @@ def test_paths_cannot_become_options(pr_repo: Path, tmp_path: Path, monkeypatch,
     status, log, commands = run_ci(monkeypatch, pr_repo, env)
     assert status == 2 and "path does not exist: --write-baseline=pwned.json" in capsys.readouterr().err
     assert not (pr_repo / "pwned.json").exists()
+
+
+def test_readme_example_workflow_is_valid(tmp_path: Path) -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## GitHub Action"):]
+    block = section[section.index("```yaml\n") + len("```yaml\n"):]
+    block = block[:block.index("```\n")]
+    workflow = yaml.safe_load(block)
+    job = workflow["jobs"]["rceguard"]
+    assert job["permissions"]["security-events"] == "write" and job["permissions"]["contents"] == "read"
+    assert set(workflow[True]) == {"pull_request", "push"}  # YAML 1.1 reads the key `on` as True
+    checkout = job["steps"][0]
+    assert checkout["with"]["fetch-depth"] == 0
+    path = tmp_path / "rceguard.yml"
+    path.write_text(block)
+    res = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True, text=True, env=_offline_env(), timeout=120,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
