@@ -291,8 +291,10 @@ def test_summary_is_capped(pr_repo: Path, tmp_path: Path, monkeypatch) -> None:
 
 
 def test_errors(pr_repo: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    (pr_repo / "rceguard.sarif").write_text('{"runs": [{"results": [{"ruleId": "RCE001"}]}]}')  # stale
     env = gh_env(tmp_path, "push", {}, RCEGUARD_DIFF_BASE="no-such-ref")
     status, log, commands = run_ci(monkeypatch, pr_repo, env)
+    assert commands == []  # nothing from the stale file
     assert status == 2
     assert "unknown revision 'no-such-ref'" in capsys.readouterr().err
     assert not Path(env["GITHUB_OUTPUT"]).exists()  # no outputs: the upload step is skipped

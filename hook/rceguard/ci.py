@@ -283,6 +283,8 @@ def run(env: Optional[Dict[str, str]] = None, out: TextIO = sys.stdout) -> int:
     results: List[Result] = []
     notices: List[Tuple[str, int, str]] = []
     try:
+        if status == 2:  # rceguard failed before writing: a file there now is an old one
+            raise FileNotFoundError("rceguard did not write it")
         results, notices = read_sarif(settings.sarif_file)
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         if status != 2:
