@@ -35,7 +35,7 @@ def make_tree(tmp_path: Path) -> Callable[[Dict[str, object]], Path]:
     return make
 
 
-def _fake_analyze(targets, *, root=None, loader=None, extend_sources=(), extend_sinks=(), extend_sanitizers=()):
+def _fake_analyze(targets, *, root=None, loader=None, extend_sources=(), extend_sinks=(), extend_sanitizers=(), deferred=()):
     """A stand-in engine: every call ``danger("RCE00x")`` / ``danger("RCE00x", "level")`` is a finding
     (default RCE001/error) located at the call, with the enclosing statement's lines."""
     out: List[Finding] = []
@@ -73,8 +73,12 @@ def _own_nodes(stmt: ast.stmt):
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch):
-    """Replace the flow engine with :func:`_fake_analyze`; returns the list of recorded calls."""
+    """Replace the flow engine with :func:`_fake_analyze`; returns the list of recorded calls.
+    The byte-level pre-scan is switched off: it knows nothing of ``danger()``."""
+    import rceguard.scan
     from rceguard.analysis import engine
+
+    monkeypatch.setattr(rceguard.scan, "PRESCAN", False)
 
     calls: List[dict] = []
 

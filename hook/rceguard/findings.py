@@ -86,4 +86,5 @@ class ScanResult:
     suppressed: int = 0  # findings hidden by inline `# rceguard: ignore[...]`
     bare_ignores: int = 0  # of those, hidden by a bare `# rceguard: ignore` without ids
     baselined: int = 0  # findings hidden by --baseline
+    prescan_skipped: int = 0  # of files_scanned, ruled out by the byte-level pre-scan (not parsed into an AST)
     root: str = ""  # absolute path the display paths are relative to
