@@ -2,15 +2,17 @@
 
 Exit status: 0 when no finding is at or above ``--fail-on`` (default ``warning``), 1 when one is,
 2 for a usage error, a bad configuration, a missing path or an internal error. Files that cannot
-be read or parsed are reported as notices and do not change the exit status.
+be read or parsed are reported as notices and do not change the exit status, unless ``--strict``
+is given (then they make it 1).
+
+Imports are lazy: ``--version`` loads nothing beyond argparse; a scan loads the flow engine only
+when a file needs analysis, gitpython only for --diff/--staged, and only the chosen reporter.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import List, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
@@ -57,7 +59,25 @@ def _scan_parser() -> _Parser:
     p.add_argument("--config", metavar="FILE", help="read [tool.rceguard] from this TOML file")
     p.add_argument("--no-color", action="store_true", help="never colour the text output")
     p.add_argument("--version", action="store_true", help="print the version and exit")
-    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (accepted; scanning is single-process for now)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes for reading and pre-scanning files (default or 0: number of CPUs; "
+        "runs with fewer than 50 files stay in one process); the report is the same for any N",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit status 1 also when a file could not be read, parsed or analysed (default: such "
+        "files are reported as notices and only findings decide the exit status)",
+    )
+    p.add_argument(
+        "--no-prescan",
+        action="store_true",
+        help="analyse every file fully instead of skipping the ones a byte-level pre-scan rules out "
+        "(slower; the findings are the same unless the pre-scan has a bug)",
+    )
     changes = p.add_argument_group("changes and baseline")
     changes.add_argument(
         "--diff",
@@ -106,6 +126,8 @@ def _write_stdout(text: str, stream: TextIO) -> None:
 
 def _write_file(path: str, text: str) -> None:
     """Write atomically (temp file + rename) so a reader never sees half a report."""
+    import tempfile
+
     target = os.path.abspath(path)
     directory = os.path.dirname(target)
     fd, tmp = tempfile.mkstemp(prefix=".rceguard-", suffix=".tmp", dir=directory)
@@ -159,9 +181,10 @@ def _run_scan(argv: Sequence[str]) -> int:
     if args.jobs is not None and args.jobs < 0:
         raise _ArgError("--jobs must be 0 or more")
 
+    from pathlib import Path
+
     from .config import load_config, parse_id_list, validate_selectors
-    from .rules import RULES
-    from .scan import common_dir, fails, scan
+    from .scan import common_dir, default_jobs, fails, scan, strict_failure
     from .report import render
 
     paths: List[str] = list(args.paths) or [os.curdir]
@@ -171,8 +194,12 @@ def _run_scan(argv: Sequence[str]) -> int:
     ignore = parse_id_list(args.ignore) if args.ignore is not None else None
     config = config.with_overrides(select=select, ignore=ignore, fail_on=args.fail_on)
     where = f"[tool.rceguard] in {config.source}" if config.source else "config"
-    validate_selectors(config.select, RULES, "--select" if select is not None else f"select ({where})")
-    validate_selectors(config.ignore, RULES, "--ignore" if ignore is not None else f"ignore ({where})")
+    if config.select or config.ignore:
+        from .rules import RULES
+
+        validate_selectors(config.select, RULES, "--select" if select is not None else f"select ({where})")
+        validate_selectors(config.ignore, RULES, "--ignore" if ignore is not None else f"ignore ({where})")
+    how = {"jobs": args.jobs or default_jobs(), "prescan": False if args.no_prescan else None}
 
     changeset = None
     if args.diff is not None or args.staged:
@@ -186,9 +213,9 @@ def _run_scan(argv: Sequence[str]) -> int:
         base = baseline.read(args.baseline)  # before scanning: a bad file fails fast
 
     if changeset is None:
-        result = scan(paths, config)
+        result = scan(paths, config, **how)
     else:
-        result = scan(paths, config, only=changeset.files, contents=changeset.contents or None)
+        result = scan(paths, config, only=changeset.files, contents=changeset.contents or None, **how)
         if args.changed_lines:
             result = changeset.filter_result(result)
     if args.write_baseline:
@@ -210,7 +237,9 @@ def _run_scan(argv: Sequence[str]) -> int:
             _write_stdout(out, sys.stdout)
         except BrokenPipeError:  # e.g. `rceguard | head`: the exit status still tells the truth
             _silence_stdout()
-    return EXIT_FINDINGS if fails(result, config.fail_on) else EXIT_OK
+    if fails(result, config.fail_on) or (args.strict and strict_failure(result)):
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _silence_stdout() -> None:
@@ -226,7 +255,7 @@ def _silence_stdout() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``rceguard`` console script and ``python -m rceguard``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    from .config import UsageError
+    from .errors import UsageError
 
     try:
         if args and args[0] == "rule":

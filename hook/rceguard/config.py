@@ -20,13 +20,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from .errors import UsageError  # re-exported; defined there so the CLI catches it without importing this module
+
 FAIL_ON_CHOICES = ("error", "warning", "note", "never")
 DEFAULT_FAIL_ON = "warning"
 CONFIG_FILE_NAMES = ("pyproject.toml",)
-
-
-class UsageError(Exception):
-    """Bad command line, configuration or path: exit status 2 with a one-line message."""
 
 
 class ConfigError(UsageError):

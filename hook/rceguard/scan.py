@@ -501,6 +501,15 @@ def scan(
     )
 
 
+STRICT_KINDS = ("read", "parse", "other")
+
+
+def strict_failure(result: ScanResult) -> bool:
+    """``--strict``: True when a file could not be read, parsed or analysed (a notice of kind
+    read/parse/other; configuration notices do not count)."""
+    return any(n.kind in STRICT_KINDS for n in result.notices)
+
+
 def fails(result: ScanResult, fail_on: str) -> bool:
     """True when a finding is at or above ``fail_on`` (``never``: never)."""
     order = {"note": 0, "warning": 1, "error": 2}
