@@ -145,7 +145,7 @@ class Engine:
             if isinstance(q, ClassInfo):
                 ci.bases.append(q)
                 continue
-            r = self.project.resolve_ref(q) if q.split(".")[0] not in ("builtins",) else None
+            r = self.project.resolve_ref(q, own_dir=ci.module.pf.path.parent) if q.split(".")[0] not in ("builtins",) else None
             if r is not None and r[0] == "cls":
                 ci.bases.append(r[1])  # type: ignore[arg-type]
                 self.register(r[1].module)  # type: ignore[union-attr]
@@ -182,7 +182,7 @@ class Engine:
         if q in S.CONSTRUCTORS.values():
             return "inst:" + q
         if q.split(".")[0] != "builtins":
-            r = self.project.resolve_ref(q)
+            r = self.project.resolve_ref(q, own_dir=m.pf.path.parent)
             if r is not None and r[0] == "cls":
                 self.register(r[1].module)  # type: ignore[union-attr]
                 return "inst:" + r[1].key  # type: ignore[union-attr]
@@ -488,8 +488,9 @@ class Engine:
                     results.append(r)
                     handled = True
                     continue
-                if kind == "ref" and q.split(".")[0] != "builtins" and self._ref_worth(q, args, kws):
-                    b = self.project.resolve_ref(q)
+                own = A.m.pf.path.parent
+                if kind == "ref" and q.split(".")[0] != "builtins" and self._ref_worth(q, args, kws, own):
+                    b = self.project.resolve_ref(q, own_dir=own)
                     if b is not None:
                         r = self._call_binding(A, node, env, b, args, kws, star_at, arg_nodes)
                         if r is not None:
@@ -834,14 +835,14 @@ class Engine:
             res = Value(res.labels, ret.types)
         return res
 
-    def _ref_worth(self, q: str, args: List[Value], kws: Dict[str, Value]) -> bool:
+    def _ref_worth(self, q: str, args: List[Value], kws: Dict[str, Value], own: Optional[Path] = None) -> bool:
         """Before reading a project module for ``q``: could it matter? (see _worth_analysing)"""
         for v in list(args) + list(kws.values()):
             if any(not isinstance(k, tuple) for k in v.labels):
                 return True
         if self.depth >= MAX_PARAM_DEPTH:
             return False
-        path = self.project.locate(q) or self.project.locate(q.rpartition(".")[0])
+        path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own)
         if path is None:
             return False
         mi = self.project.by_path.get(path)

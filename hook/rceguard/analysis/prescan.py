@@ -8,8 +8,11 @@ imports, directly or through other project modules. Files that fail either test 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set
+
+from ..source import SourceError, _coding_cookie, decode_source
 
 # literal substrings: `bytes in bytes` is much faster than one big regular expression
 SINK_TOKENS = (
@@ -55,6 +58,8 @@ class Prescan:
         self.extra_sinks = _extra(extra_sinks)
         self.extra_sources = _extra(extra_sources)
         self._origin: Dict[Path, bool] = {}
+        self._any_origin: Dict[Path, bool] = {}
+        self._sink: Dict[Path, bool] = {}
         self._imports: Dict[Path, List[Path]] = {}
         self._found: Dict[tuple, Optional[Path]] = {}
 
@@ -64,20 +69,34 @@ class Prescan:
     def _has_origin_bytes(self, data: bytes) -> bool:
         return any(t in data for t in NET_ORIGIN_TOKENS) or bool( (self.extra_sources is not None and self.extra_sources.search(data)))
 
+    def _has_any_origin_bytes(self, data: bytes) -> bool:
+        return self._has_origin_bytes(data) or any(t in data for t in LOCAL_ORIGIN_TOKENS)
+
     def needs_analysis(self, path: Path, data: bytes, module_name: str) -> bool:
-        if not self.has_sink(data):
-            return False
-        if any(t in data for t in LOCAL_ORIGIN_TOKENS):
+        """Can a flow start in code of this file (its own or a function it calls)? That needs an
+        origin (network data or a decoded constant) and a sink, each in the file or in a project
+        module it imports: ``main.py`` may pass ``requests.get(u).text`` to ``runner.run()``,
+        which execs its parameter, and ``exec(helper.payload())`` may run a constant decoded in
+        helper.py. (A file whose only role is to hold the sink, runner.py, is left to the engine,
+        which loads it when an analysed file calls into it.)"""
+        sink = self.has_sink(data)
+        if sink and any(t in data for t in LOCAL_ORIGIN_TOKENS):
             return True
-        return self.originates(path, data, module_name)
+        if not self._reaches(path, data, module_name, self._has_any_origin_bytes, self._any_origin):
+            return False
+        return sink or self._reaches(path, data, module_name, self.has_sink, self._sink)
 
     def originates(self, path: Path, data: bytes, module_name: str) -> bool:
         """Can code in this file produce network data (itself or through project imports)?"""
-        if self._has_origin_bytes(data):
+        return self._reaches(path, data, module_name, self._has_origin_bytes, self._origin)
+
+    def _reaches(self, path: Path, data: bytes, module_name: Optional[str], test, cache: Dict[Path, bool]) -> bool:
+        """``test`` holds for this file's bytes or for a project module it imports (up to
+        :attr:`depth` levels). ``cache``: per imported module, the answer of ``test``."""
+        if test(data):
             return True
-        # an origin in a project module it imports (transitively)
         seen: Set[Path] = {path}
-        frontier = [(path, data, module_name)]
+        frontier: List[tuple] = [(path, data, module_name)]
         for _ in range(self.depth):
             nxt = []
             for p, d, name in frontier:
@@ -85,24 +104,30 @@ class Prescan:
                     if dep in seen:
                         continue
                     seen.add(dep)
-                    o = self._origin.get(dep)
-                    dd = _read(dep) if o is None or o is False else b""
-                    if dd is None:
-                        continue
-                    if o is None:
-                        o = self._origin[dep] = self._has_origin_bytes(dd)
-                    if o:
+                    hit = cache.get(dep)
+                    dd: Optional[bytes] = None
+                    if hit is None or dep not in self._imports:  # read only what is not known yet
+                        dd = _read(dep)
+                        if dd is None:
+                            continue
+                        if hit is None:
+                            hit = cache[dep] = test(dd)
+                    if hit:
                         return True
-                    nxt.append((dep, dd, _modname(dep)))
+                    nxt.append((dep, dd, None))
             frontier = nxt
             if not frontier:
                 break
         return False
 
-    def _deps(self, path: Path, data: bytes, module_name: str) -> List[Path]:
+    def _deps(self, path: Path, data: Optional[bytes], module_name: Optional[str]) -> List[Path]:
         got = self._imports.get(path)
         if got is not None:
             return got
+        if data is None:
+            data = _read(path) or b""
+        if module_name is None:
+            module_name = _modname(path)
         out: List[Path] = []
         pkg = module_name if path.name == "__init__.py" else module_name.rpartition(".")[0]
         for m in IMPORT_RE.finditer(data):
@@ -146,9 +171,27 @@ class Prescan:
         return None
 
 
+def probe(data: bytes) -> bytes:
+    """The bytes the token tests must look at.
+
+    Plain ASCII without a PEP 263 coding line is read by Python as is: ``data`` itself. Anything
+    else is decoded as Python would (BOM, coding line) and NFKC-normalised, as the parser does with
+    identifiers, then encoded as UTF-8; otherwise a UTF-16 or ``# coding: utf-7`` file
+    (``+AGU-xec`` is ``exec``) or a fullwidth ``ｅｘｅｃ`` would hide its tokens from a byte search.
+    Normalising string contents as well can only add tokens, never remove one.
+    """
+    if data.isascii() and _coding_cookie(data) is None:
+        return data
+    try:
+        text = decode_source(data)
+    except SourceError:
+        return data  # Python cannot read it either (the file gets a notice)
+    return unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
+
+
 def _read(p: Path) -> Optional[bytes]:
     try:
-        return p.read_bytes()
+        return probe(p.read_bytes())
     except OSError:
         return None
 

@@ -186,7 +186,9 @@ class Project:
         self.by_path: Dict[Path, ModuleInfo] = {}
         self.search_dirs: List[Path] = []
         self._missing: set = set()
-        self._located: Dict[str, Optional[Path]] = {}
+        self._located: Dict[tuple, Optional[Path]] = {}
+        self._resolved: Dict[Path, Path] = {}
+        self._failed: set = set()
         self.new_modules: List[ModuleInfo] = []
         # target files the pre-scan left unparsed: loaded (as targets) only if something imports them
         self.deferred_targets: set = set()
@@ -209,25 +211,30 @@ class Project:
         self.modules[mi.key] = mi
         self.by_path[path] = mi
         self.by_name.setdefault(name, mi)
-        # the importing file's own directory and the folder holding its top package
-        self._add_dir(path.parent)
+        # the folder holding its top package (the importing file's own folder is searched per lookup)
         top = path.parent
         for _ in range(name.count(".")):
             top = top.parent
         self._add_dir(top)
         return mi
 
-    def locate(self, dotted: str) -> Optional[Path]:
+    def _dirs(self, own_dir: Optional[Path]) -> List[Path]:
+        if own_dir is None or own_dir in self.search_dirs:
+            return self.search_dirs
+        return self.search_dirs + [own_dir]
+
+    def locate(self, dotted: str, own_dir: Optional[Path] = None) -> Optional[Path]:
         """The file a dotted module name would be loaded from (no reading, no parsing)."""
         mi = self.by_name.get(dotted)
         if mi is not None:
             return mi.pf.path
-        if dotted in self._located:
-            return self._located[dotted]
+        key = (dotted, own_dir)
+        if key in self._located:
+            return self._located[key]
         found = None
         if dotted and all(p.isidentifier() for p in dotted.split(".")):
             rel = Path(*dotted.split("."))
-            for d in self.search_dirs:
+            for d in self._dirs(own_dir):
                 for cand in (d / rel.with_suffix(".py"), d / rel / "__init__.py"):
                     try:
                         if cand.is_file():
@@ -237,53 +244,58 @@ class Project:
                         continue
                 if found is not None:
                     break
-        self._located[dotted] = found
+        if found is not None and self.root is not None and not self._inside(found, own_dir):
+            found = None
+        self._located[key] = found
         return found
 
-    def find_module(self, dotted: str) -> Optional[ModuleInfo]:
+    def _inside(self, path: Path, own_dir: Optional[Path]) -> bool:
+        for d in self._dirs(own_dir):
+            r = self._resolved.get(d)
+            if r is None:
+                r = self._resolved[d] = d.resolve()
+            try:
+                path.relative_to(r)
+                return True
+            except ValueError:
+                continue
+        return False
+
+    def find_module(self, dotted: str, own_dir: Optional[Path] = None) -> Optional[ModuleInfo]:
         if not dotted:
             return None
         mi = self.by_name.get(dotted)
         if mi is not None:
             return mi
-        if dotted in self._missing or self.loader is None:
+        if self.loader is None:
             return None
-        rel = Path(*dotted.split("."))
-        for d in self.search_dirs:
-            for cand in (d / rel.with_suffix(".py") if rel.name else None, d / rel / "__init__.py"):
-                if cand is None:
-                    continue
-                try:
-                    if not cand.is_file():
-                        continue
-                except OSError:
-                    continue
-                cand = cand.resolve()
-                if cand in self.by_path:
-                    return self.by_path[cand]
-                if self.root is not None and not _within(cand, self.search_dirs):
-                    continue
-                pf = self.loader(cand)
-                if pf is None:
-                    continue
-                mi = self.add(pf, cand in self.deferred_targets)
-                self.by_name[dotted] = mi
-                self.new_modules.append(mi)
-                return mi
-        self._missing.add(dotted)
-        return None
+        cand = self.locate(dotted, own_dir)
+        if cand is None:
+            return None
+        if cand in self.by_path:
+            return self.by_path[cand]
+        if cand in self._failed:
+            return None
+        pf = self.loader(cand)
+        if pf is None:
+            self._failed.add(cand)
+            return None
+        mi = self.add(pf, cand in self.deferred_targets)
+        self.by_name.setdefault(dotted, mi)
+        self.new_modules.append(mi)
+        return mi
 
-    def resolve_ref(self, qual: str, depth: int = 0) -> Optional[Binding]:
+    def resolve_ref(self, qual: str, depth: int = 0, own_dir: Optional[Path] = None) -> Optional[Binding]:
         """``pkg.mod.name`` -> the binding it names in the project, if any."""
-        if depth > 6 or "." not in qual and qual in self._missing:
+        if depth > 6:
             return None
-        mi = self.find_module(qual)
+        mi = self.find_module(qual, own_dir)
         if mi is not None:
             return ("module", mi)
         mod, _, attr = qual.rpartition(".")
         if not mod:
             return None
-        mi = self.find_module(mod)
+        mi = self.find_module(mod, own_dir)
         if mi is None:
             return None
         b = mi.scope.get(attr)
@@ -293,7 +305,7 @@ class Project:
             target = str(b[1])
             if target == qual:
                 return None
-            return self.resolve_ref(target, depth + 1) or ("ext", target)
+            return self.resolve_ref(target, depth + 1, mi.pf.path.parent) or ("ext", target)
         return b
 
 
