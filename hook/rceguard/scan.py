@@ -259,7 +259,7 @@ def _first(task: _Task, prescan, packages: _Packages) -> _Outcome:
             data = read_bytes(Path(path))
         if prescan is not None:
             try:
-                needed = prescan.needs_analysis(Path(path), data, packages.module_name(path))
+                needed = prescan.needs_analysis(Path(path), _probe(data), packages.module_name(path))
             except Exception:  # a pre-scan bug must not hide a file: analyse it fully
                 needed = True
             if not needed:
@@ -274,6 +274,12 @@ def _first(task: _Task, prescan, packages: _Packages) -> _Outcome:
         return BAD, Notice(path=display, message="too large to read or parse (MemoryError)", kind="read")
     except Exception as exc:
         return BAD, Notice(path=display, message=one_line(f"internal error while reading: {type(exc).__name__}: {exc}"), kind="other")
+
+
+def _probe(data: bytes) -> bytes:
+    from .analysis.prescan import probe
+
+    return probe(data)
 
 
 _WORKER: Dict[str, Any] = {}
