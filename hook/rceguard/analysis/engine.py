@@ -15,6 +15,7 @@ Contract used by ``rceguard.scan``::
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -78,6 +79,9 @@ class Engine:
         self.files: Dict[str, Value] = {}
         self.remote_param_funcs: Dict[str, str] = {}
         self._module_flags: Dict[str, tuple] = {}
+        self.active: set = set()
+        self._registered: set = set()
+        self._names_done: set = set()
         self.depth = 0  # how many functions of modules that were not given are being analysed
         self._prescan = None
         self.unit = None
@@ -94,11 +98,19 @@ class Engine:
 
     # ------------------------------------------------------------------ registry
     def register(self, m: ModuleInfo) -> None:
+        if m.key in self._registered:
+            return
+        self._registered.add(m.key)
         for fi in m.functions:
             self.funcs[fi.key] = fi
         for ci in m.classes:
             self.classes[ci.key] = ci
             self._class_nodes[(m.key, id(ci.node))] = ci
+        if m.is_target:
+            imported = self._interesting_imports(m)
+            for fi in m.functions:
+                if self._is_root(fi, imported):
+                    self.active.add(fi.key)
 
     def class_for_node(self, m: ModuleInfo, node: ast.ClassDef) -> Optional[ClassInfo]:
         return self._class_nodes.get((m.key, id(node)))
@@ -223,10 +235,7 @@ class Engine:
         old = store.get(key)
         new = v if old is None else join(old, v)
         if old is None or old.signature() != new.signature():
-            if store is self.files:
-                self.dirty_all = True
-            else:
-                self._dirty(dep)
+            self._dirty(("files",) if store is self.files else dep)
         store[key] = new
 
     # ------------------------------------------------------------------ dependencies
@@ -400,8 +409,10 @@ class Engine:
             if k.arg in sink.kwargs or (k.arg is None and sink.kwargs):
                 self.sink_value(A, node, sink.kind, self._with_file(A, k.value, env, kws.get(k.arg or "**", EMPTY)), name)
 
-    def _with_file(self, A: FunctionAnalyzer, n: ast.expr, env: Env, v: Value) -> Value:
-        if self.files and not isinstance(n, ast.Name):
+    def _with_file(self, A: FunctionAnalyzer, n: Optional[ast.expr], env: Env, v: Value) -> Value:
+        """``v`` plus "this names a downloaded file" when the expression's path key was written to."""
+        self._read(("files",))
+        if self.files and n is not None:
             k = A.pkey(n, env)
             if k is not None:
                 fv = self.file_value(k, env, A, n)
@@ -555,6 +566,8 @@ class Engine:
                 self.write_file(A.pkey(target, env) if target is not None else "c:.", Value({RFILE: recv.labels[RFILE]}), A, node, "extracted by")
             if mname == "chmod":
                 self._chmod(A, A.pkey(func.value, env), node)
+            if mname in P.READ_METHODS and not recv.has(RFILE) and self.files:
+                recv = self._with_file(A, func.value, env, recv)
             if mname in P.READ_METHODS and recv.has(RFILE):
                 t = recv.labels[RFILE].add(A.step(node, f"read back: `{A.text(node)}`"))
                 return join(recv.without(RFILE).only_labels(), Value({REMOTE: t}))
@@ -710,6 +723,8 @@ class Engine:
         if q in ("tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"):
             v = self._with_file(A, node.args[0], env, args[0]) if args else EMPTY
             return Value({RFILE: v.labels[RFILE]}) if v.has(RFILE) else labels_only(*args)
+        if q in P.PATH_BUILDERS:
+            self._read(("files",))
         if q in P.PATH_BUILDERS and self.files:
             k = A.pkey(node, env)
             v = labels_only(*args)
@@ -760,7 +775,8 @@ class Engine:
     def apply_func(self, A: FunctionAnalyzer, node: ast.Call, env: Env, fi: FuncInfo, args: List[Value],
                    kws: Dict[str, Value], star_at: Optional[int], arg_nodes: Sequence[Optional[ast.expr]],
                    bound: bool) -> Value:
-        if not fi.module.is_target and not self._worth_analysing(fi, args, kws):
+        self._read(("sum", fi.key))
+        if not (fi.key in self.active or self._worth_analysing(fi, args, kws)):
             return labels_only(*args, *kws.values()) if (any(a.labels for a in args) or any(k.labels for k in kws.values())) else EMPTY
         self._read(("sum", fi.key))
         summ = self.demand(fi)
@@ -851,6 +867,12 @@ class Engine:
         return self._flags(path, None if mi is None else mi.pf.text, args, kws)
 
     def _flags(self, path: Path, text: Optional[str], args: List[Value], kws: Dict[str, Value]) -> bool:
+        has_sink, originates = self._file_flags(path, text)
+        if originates:
+            return True
+        return has_sink and any(v.labels for v in list(args) + list(kws.values()))
+
+    def _file_flags(self, path: Path, text: Optional[str]) -> tuple:
         flags = self._module_flags.get(str(path))
         if flags is None:
             from .prescan import Prescan, _modname
@@ -862,10 +884,7 @@ class Engine:
                 data = b""
             flags = (self._prescan.has_sink(data), self._prescan.originates(path, data, _modname(path)))
             self._module_flags[str(path)] = flags
-        has_sink, originates = flags
-        if originates:
-            return True
-        return has_sink and any(v.labels for v in list(args) + list(kws.values()))
+        return flags
 
     def _worth_analysing(self, fi: FuncInfo, args: List[Value], kws: Dict[str, Value]) -> bool:
         """A function of a module that was not given is analysed only when it can matter: concrete
@@ -896,10 +915,11 @@ class Engine:
 
     # ------------------------------------------------------------------ driver
     def run(self) -> List[Finding]:
-        targets = [m for m in self.project.modules.values() if m.is_target]
-        for m in targets:
+        for m in [m for m in self.project.modules.values() if m.is_target]:
             self.register(m)
         for rnd in range(MAX_ROUNDS):
+            # deferred targets (left unparsed by the pre-scan) join when an analysed file imports them
+            targets = [m for m in self.project.modules.values() if m.is_target]
             self.done_this_round = set()
             self.bodies_done = set()
             self.next_dirty = set()
@@ -910,6 +930,7 @@ class Engine:
                 self.demand(fi)
             if self.dirty_all:
                 self.next_dirty |= set(self.summaries) | {("body", m.key) for m in self.project.modules.values()}
+            self.next_dirty |= self._activate_callers(targets)
             self.dirty = self.next_dirty
             if not self.dirty:
                 break
@@ -933,7 +954,69 @@ class Engine:
             self._run_unit(unit, lambda: FunctionAnalyzer(self, m, None).run())
         if m.is_target:
             for fi in m.functions:
-                self.demand(fi)
+                if fi.key in self.active:
+                    self.demand(fi)
+
+    # Functions of the given files are analysed when they can matter: "roots" hold a sink or an
+    # origin token in their text; others when a root calls them (on demand) or when they mention a
+    # function whose summary carries something (a parameter reaching a sink, network data returned,
+    # a field or file written).
+    def _func_text(self, fi: FuncInfo) -> str:
+        node = fi.node
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])  # type: ignore[attr-defined]
+        end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        return "\n".join(fi.module.pf.lines[start - 1:end])
+
+    def _interesting_imports(self, m: ModuleInfo) -> List[str]:
+        """Names ``m`` imports from project modules that hold a sink or produce network data."""
+        out = []
+        own = m.pf.path.parent
+        for name, (kind, q) in m.scope.items():
+            if kind not in ("ref", "mod"):
+                continue
+            q = str(q)
+            path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own)
+            if path is None or path == m.pf.path:
+                continue
+            mi = self.project.by_path.get(path)
+            has_sink, originates = self._file_flags(path, None if mi is None else mi.pf.text)
+            if has_sink or originates:
+                out.append(name)
+        return out
+
+    def _is_root(self, fi: FuncInfo, imported: Sequence[str] = ()) -> bool:
+        from .prescan import FUNC_ROOT_RE
+        text = self._func_text(fi)
+        if FUNC_ROOT_RE.search(text):
+            return True
+        if imported and re.search(r"\b(?:%s)\b" % "|".join(map(re.escape, imported)), text):
+            return True
+        extra = [n.split(":")[0].rsplit(".", 1)[-1] for n in (*self.extra_sources, *self.extra_sinks, *self.extra_sanitizers)]
+        return any(e and e in text for e in extra)
+
+    def _activate_callers(self, targets: List[ModuleInfo]) -> set:
+        names = set()
+        for key, summ in self.summaries.items():
+            if summ.param_sinks or summ.file_params or summ.field_params or any(
+                    not isinstance(k, tuple) for k in summ.ret.labels):
+                fi = self.funcs.get(key)
+                if fi is not None and fi.name != "<lambda>":
+                    names.add(fi.name)
+        names -= self._names_done
+        if not names:
+            return set()
+        self._names_done |= names
+        new = set()
+        pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
+        for m in targets:
+            for fi in m.functions:
+                if fi.key in self.active:
+                    continue
+                text = self._func_text(fi)
+                if pat.search(text):
+                    self.active.add(fi.key)
+                    new.add(fi.key)
+        return new
 
     def _run_unit(self, unit, fn):
         prev = self.unit
@@ -950,8 +1033,7 @@ class Engine:
         key = fi.key
         if key in self.done_this_round or (key in self.summaries and key not in self.dirty):
             return self.summaries.get(key)
-        if key in self.in_progress:
-            self.next_dirty.add(self.unit) if self.unit is not None else None
+        if key in self.in_progress:  # recursion: callers depend on ("sum", key) and are re-run if it changes
             return self.summaries.get(key)
         if fi.node.__class__ is ast.Lambda or ".<locals>." in fi.qual:
             return self.summaries.get(key)
@@ -971,6 +1053,13 @@ class Engine:
 
 P_RECORD_BASES = {"typing.NamedTuple", "pydantic.BaseModel", "typing.TypedDict", "msgspec.Struct",
                   "typing_extensions.TypedDict", "typing_extensions.NamedTuple"}
+
+
+def _concrete(args: List[Value], kws: Dict[str, Value]) -> bool:
+    for v in list(args) + list(kws.values()):
+        if any(not isinstance(k, tuple) for k in v.labels):
+            return True
+    return False
 
 
 def _own_params(fi: FuncInfo) -> set:

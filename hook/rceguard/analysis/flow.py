@@ -67,7 +67,7 @@ class Env:
     def signature(self) -> tuple:
         return (
             tuple(sorted((k, v.signature(), tuple(sorted(t.verified for t in v.labels.values())))
-                         for k, v in self.vars.items() if v.labels or v.types)),
+                         for k, v in self.vars.items() if v.labels)),
             tuple(sorted(self.keys.items())),
             tuple(sorted(self.handles.items())),
             tuple(sorted(self.flags)),
@@ -84,7 +84,10 @@ def join_envs(*envs: Optional[Env]) -> Optional[Env]:
     for e in live[1:]:
         for k, v in e.vars.items():
             old = out.vars.get(k)
-            out.vars[k] = v if old is None else join(old, v)
+            if old is None:
+                out.vars[k] = v
+            elif old is not v:
+                out.vars[k] = join(old, v)
         for k in list(out.vars):
             if k not in e.vars:
                 # defined on one path only: keep it, but it is no longer a known constant
@@ -896,12 +899,6 @@ class FunctionAnalyzer:
         v = env.vars.get(name)
         if v is None:
             v = self.lookup(name)
-        if self.E.files:
-            k = self.pkey(node, env)
-            if k is not None:
-                fv = self.E.file_value(k, env, self, node)
-                if fv:
-                    v = join(v, fv)
         return v
 
     def lookup(self, name: str) -> Value:

@@ -39,6 +39,17 @@ LOCAL_ORIGIN_TOKENS = (
     b"chr(", b"marshal.loads", b"curl", b"wget", b"iex", b"IEX", b"Invoke-", b"DownloadString",
     b"EncodedCommand",
 )
+# Within an analysed file, a function is a starting point of the analysis when its own text
+# calls a sink or reads network data (others are analysed when something calls them).
+FUNC_ROOT_RE = re.compile(
+    r"(?<![\w.])(?:exec|eval|compile)\s*\(|\b(?:FunctionType|runsource|runcode|timeit|Timer|pickle|Unpickler|"
+    r"marshal|dill|shelve|jsonpickle|yaml|torch|joblib|read_pickle|allow_pickle|system|popen|getoutput|"
+    r"subprocess|Popen|create_subprocess_\w+|spawn\w*|exec[lv]\w*|posix_spawn\w*|pty|startfile|run_path|"
+    r"load_source|exec_module|load_module|CDLL|PyDLL|WinDLL|OleDLL|LoadLibrary|cdll|zipimport\w*|import_module|"
+    r"__import__|sys\.path|addsitedir|builtins|getattr|partial|urlretrieve|copyfileobj|write_bytes|write_text|"
+    r"chmod)\b|" + "|".join(re.escape(t.decode()) for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS)
+)
+
 IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+([^\n#;]+)|import[ \t]+([^\n#;]+))", re.M)
 
 

@@ -228,13 +228,19 @@ class Project:
         mi = self.by_name.get(dotted)
         if mi is not None:
             return mi.pf.path
+        found = self._locate(dotted, None)
+        if found is None and own_dir is not None and own_dir not in self.search_dirs:
+            found = self._locate(dotted, own_dir)
+        return found
+
+    def _locate(self, dotted: str, own_dir: Optional[Path]) -> Optional[Path]:
         key = (dotted, own_dir)
         if key in self._located:
             return self._located[key]
         found = None
         if dotted and all(p.isidentifier() for p in dotted.split(".")):
             rel = Path(*dotted.split("."))
-            for d in self._dirs(own_dir):
+            for d in (self.search_dirs if own_dir is None else [own_dir]):
                 for cand in (d / rel.with_suffix(".py"), d / rel / "__init__.py"):
                     try:
                         if cand.is_file():

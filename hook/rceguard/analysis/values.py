@@ -160,8 +160,9 @@ def join(*values: Value) -> Value:
     vals = [v for v in values if v is not None]
     if not vals:
         return EMPTY
-    if len(vals) == 1:
-        return vals[0]
+    first = vals[0]
+    if len(vals) == 1 or all(v is first for v in vals):
+        return first
     nonempty = [v for v in vals if v.labels or v.types]
     if not nonempty:
         return CONST if all(v.const for v in vals) else EMPTY
