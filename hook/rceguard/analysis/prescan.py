@@ -73,6 +73,8 @@ class Prescan:
         self._sink: Dict[Path, bool] = {}
         self._imports: Dict[Path, List[Path]] = {}
         self._found: Dict[tuple, Optional[Path]] = {}
+        self._real_roots: Dict[Path, tuple] = {}
+        self._real_search: Optional[tuple] = None
 
     def has_sink(self, data: bytes) -> bool:
         return any(t in data for t in SINK_TOKENS) or bool( (self.extra_sinks is not None and self.extra_sinks.search(data)))
@@ -176,10 +178,21 @@ class Prescan:
             for cand in (d / rel.with_suffix(".py"), d / rel / "__init__.py"):
                 try:
                     if cand.is_file():
-                        return cand.resolve()
+                        real = cand.resolve()
+                        if self._inside(real, d):  # never read through a symlink out of the project
+                            return real
                 except OSError:
                     continue
         return None
+
+    def _inside(self, real: Path, d: Path) -> bool:
+        """``real`` lies in a search directory or in ``d`` (symlinks resolved)."""
+        roots = self._real_roots.get(d)
+        if roots is None:
+            if self._real_search is None:
+                self._real_search = tuple(x.resolve() for x in self.search_dirs)
+            roots = self._real_roots[d] = (*self._real_search, d.resolve())
+        return any(real == r or r in real.parents for r in roots)
 
 
 def probe(data: bytes) -> bytes:
