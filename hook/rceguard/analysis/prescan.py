@@ -171,10 +171,18 @@ class Prescan:
         return self._found[k]
 
     def _find1(self, dotted: str, own_dir: Path) -> Optional[Path]:
+        # the search dirs are the same for every importer: look there once per name (own_dir None)
+        if own_dir is not None and own_dir not in self.search_dirs:
+            hit = self._find(dotted, None)  # type: ignore[arg-type]
+            if hit is not None:
+                return hit
+            dirs = [own_dir]
+        else:
+            dirs = list(self.search_dirs)
         if not dotted or not all(part.isidentifier() for part in dotted.split(".")):
             return None
         rel = Path(*dotted.split("."))
-        for d in [*self.search_dirs, own_dir]:
+        for d in dirs:
             for cand in (d / rel.with_suffix(".py"), d / rel / "__init__.py"):
                 try:
                     if cand.is_file():
