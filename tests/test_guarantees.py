@@ -215,7 +215,7 @@ def test_no_network_no_import_no_exec_no_stray_writes_in_a_subprocess(booby_trap
     out.mkdir()
     work = tmp_path / "cwd"
     work.mkdir()
-    wrapper = "import rceguard.scan; rceguard.scan.START_METHOD = 'spawn'" if start == "spawn" else ""
+    wrapper = "import rceguard.scan as s; s.START_METHOD = 'spawn'; s.PARALLEL_MIN_FILES = 10" if start == "spawn" else ""
     before_tree, before_cwd = _snapshot(tree), _snapshot(work)
     proc, seen, processes = _audited(
         tmp_path,

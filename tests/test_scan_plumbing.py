@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import textwrap
 import sys
 from pathlib import Path
 from typing import Dict, List
@@ -166,6 +167,7 @@ def many_files(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("method", ["spawn", None])
 def test_pool_gives_the_same_result_as_in_process(many_files: Path, monkeypatch, method) -> None:
     monkeypatch.setattr(scan_mod, "START_METHOD", method)
+    monkeypatch.setattr(scan_mod, "PARALLEL_MIN_FILES", 10)  # spawn needs SPAWN_COST_FACTOR times more
     calls = []
     real = scan_mod._run_pool
 
@@ -243,3 +245,56 @@ def test_sarif_run_with_a_finding_loads_the_engine_and_only_the_sarif_reporter(t
     assert not [m for m in mods if m == "git" or m.startswith("git.")]
     assert mods[-1] == "rc=1"
     assert json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_pool_workers_do_not_outlive_a_killed_scan(method: str, tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    script = textwrap.dedent(
+        f"""\
+        import concurrent.futures, multiprocessing, os, sys, time
+        import rceguard.scan as s
+
+        def pid(_):
+            return os.getpid()
+
+        if __name__ == "__main__":
+            ctx = multiprocessing.get_context({method!r})
+            pool = concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx, initializer=s._worker_init, initargs=(None,))
+            pids = set(pool.map(pid, range(20)))
+            print(" ".join(map(str, sorted(pids))), flush=True)
+            time.sleep(600)
+        """
+    )
+    (tmp_path / "parent.py").write_text(script)
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "parent.py")], stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert pids
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    deadline = time.monotonic() + 15
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in pids if _alive(p)]
+    assert not alive, f"orphaned pool workers: {alive}"
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped by init) counts as gone
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True

@@ -164,18 +164,24 @@ class FileCache:
 # --------------------------------------------------------------------- first pass: read + pre-scan
 #
 # Every discovered file is read once. The byte-level pre-scan (rceguard.analysis.prescan) decides
-# whether it can hold a finding at all; if not, it is only decoded and syntax-checked (symtable: the
-# C parser without building Python AST objects) so an unreadable/unparseable file is still named,
-# and its bytes are kept in case an analysed file imports it. The others are parsed once, in the
+# whether a flow can start in it (an origin and a sink, each in the file or in a project module it
+# imports); if not, it is only decoded and syntax-checked (symtable: the C parser without building
+# Python AST objects) so an unreadable/unparseable file is still named, and its bytes are kept in
+# case the engine needs it (an analysed file calls into it). The others are parsed once, in the
 # parent process, and analysed together.
 #
-# With --jobs N > 1 and at least PARALLEL_MIN_FILES files, this first pass runs in a process pool;
-# parsing and the flow engine stay in the parent. Shipping ASTs back from workers does not pay:
-# on the stdlib, unpickling the trees took ~3x as long as parsing them. Every step of the first
-# pass is a pure function of the file (and the files it imports), so the outcome, and the report,
-# do not depend on --jobs.
+# With --jobs N > 1 and enough files, this first pass runs in a process pool; parsing and the
+# flow engine stay in the parent. Shipping ASTs back from workers does not pay: on the stdlib,
+# unpickling the trees took ~3x as long as parsing them (15 s vs 4.4 s), and the engine analyses
+# all files together (cross-module summaries), so it cannot be split without changing results.
+# Every step of the first pass is a pure function of the file (and the files it imports), so the
+# outcome, and the report, do not depend on --jobs. Measured on the stdlib (601 files, 2 cores,
+# one of them busy with another job): first pass 1.4-1.5 s in one process, 1.55-1.75 s with two
+# forked workers, 1.9-2.2 s with two spawned ones; the engine then takes ~20 s in the parent. A
+# fork worker starts in ~20-40 ms, a spawned one in ~0.4-0.5 s, hence the thresholds below.
 
-PARALLEL_MIN_FILES = 50  # fewer files (a pre-commit batch): a process pool costs more than it saves
+PARALLEL_MIN_FILES = 50  # fewer files (a pre-commit batch): a fork pool costs more than it saves
+SPAWN_COST_FACTOR = 6  # spawned workers start ~15x slower: need that many times more files
 START_METHOD: Optional[str] = None  # None: fork on Linux when single-threaded, else spawn
 PRESCAN = True  # default for scan(prescan=None); tests with a stand-in engine switch it off
 
@@ -288,6 +294,19 @@ _WORKER: Dict[str, Any] = {}
 def _worker_init(prescan_args: Optional[_PrescanArgs]) -> None:
     _WORKER["prescan"] = _make_prescan(prescan_args)
     _WORKER["packages"] = _Packages()
+    import threading
+
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A pool worker waits for work forever; if the scan is killed (a CI timeout, SIGKILL), the
+    worker would be left behind. Leave when the parent is gone."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _worker_run(tasks: List[_Task]) -> List[_Outcome]:
@@ -299,10 +318,11 @@ def _first_pass(tasks: List[_Task], prescan_args: Optional[_PrescanArgs], jobs: 
     """Outcomes in the order of ``tasks``; the same whatever ``jobs`` is."""
     results: List[Optional[List[_Outcome]]] = []
     chunks: List[List[_Task]] = []
-    if jobs > 1 and len(tasks) >= PARALLEL_MIN_FILES:
+    method = (START_METHOD or _start_method()) if jobs > 1 else ""
+    if jobs > 1 and len(tasks) >= PARALLEL_MIN_FILES * (1 if method == "fork" else SPAWN_COST_FACTOR):
         size = max(8, -(-len(tasks) // (jobs * 4)))
         chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-        results = _run_pool(chunks, prescan_args, jobs)
+        results = _run_pool(chunks, prescan_args, jobs, method)
     else:
         chunks, results = [tasks], [None]
     prescan = None
@@ -328,15 +348,17 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _run_pool(chunks: List[List[_Task]], prescan_args: Optional[_PrescanArgs], jobs: int) -> List[Optional[List[_Outcome]]]:
-    """Run chunks in ``spawn`` worker processes; a chunk whose worker failed (or a pool that cannot
-    start, e.g. no /dev/shm) comes back as None and is done in-process."""
+def _run_pool(
+    chunks: List[List[_Task]], prescan_args: Optional[_PrescanArgs], jobs: int, method: str
+) -> List[Optional[List[_Outcome]]]:
+    """Run chunks in worker processes; a chunk whose worker failed (or a pool that cannot start,
+    e.g. no /dev/shm in a sandbox) comes back as None and is done in-process."""
     import concurrent.futures
     import multiprocessing
 
     results: List[Optional[List[_Outcome]]] = [None] * len(chunks)
     try:
-        ctx = multiprocessing.get_context(START_METHOD or _start_method())
+        ctx = multiprocessing.get_context(method)
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=min(jobs, len(chunks)), mp_context=ctx, initializer=_worker_init, initargs=(prescan_args,)
         ) as pool:
