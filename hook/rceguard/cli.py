@@ -64,7 +64,7 @@ def _scan_parser() -> _Parser:
         type=int,
         metavar="N",
         help="worker processes for reading and pre-scanning files (default or 0: number of CPUs; "
-        "runs with fewer than 50 files stay in one process); the report is the same for any N",
+        "small runs, such as a pre-commit batch, stay in one process); the report is the same for any N",
     )
     p.add_argument(
         "--strict",
