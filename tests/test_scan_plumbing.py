@@ -298,3 +298,20 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return True
+
+
+@pytest.mark.parametrize("env, args, pooled", [("1", [], False), ("1", ["--jobs", "2"], True), (None, [], True)])
+def test_under_pre_commit_the_default_is_one_process(many_files: Path, monkeypatch, capsys, env, args, pooled) -> None:
+    from rceguard.cli import main
+
+    if env is None:
+        monkeypatch.delenv("PRE_COMMIT", raising=False)
+        monkeypatch.setattr(scan_mod, "default_jobs", lambda: 2)
+    else:
+        monkeypatch.setenv("PRE_COMMIT", env)
+    monkeypatch.setattr(scan_mod, "PARALLEL_MIN_FILES", 5)  # whatever the start method
+    used = []
+    monkeypatch.setattr(scan_mod, "_run_pool", lambda chunks, *a: used.append(1) or [None] * len(chunks))
+    assert main([*args, str(many_files)]) == 1
+    capsys.readouterr()
+    assert bool(used) == pooled

@@ -199,7 +199,11 @@ def _run_scan(argv: Sequence[str]) -> int:
 
         validate_selectors(config.select, RULES, "--select" if select is not None else f"select ({where})")
         validate_selectors(config.ignore, RULES, "--ignore" if ignore is not None else f"ignore ({where})")
-    how = {"jobs": args.jobs or default_jobs(), "prescan": False if args.no_prescan else None}
+    if args.jobs is None and os.environ.get("PRE_COMMIT") == "1":
+        jobs = 1  # pre-commit already runs batches of files in parallel
+    else:
+        jobs = args.jobs or default_jobs()
+    how = {"jobs": jobs, "prescan": False if args.no_prescan else None}
 
     changeset = None
     if args.diff is not None or args.staged:
