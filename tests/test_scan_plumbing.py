@@ -107,6 +107,18 @@ def test_sink_only_module_called_with_network_data_from_a_sink_free_file(tmp_pat
     assert _keys(on) == _keys(off)
 
 
+def test_origin_three_imports_away(tmp_path: Path) -> None:
+    """main -> a -> b -> c, and c calls requests.get: the pre-scan follows imports all the way."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "c.py").write_text("import requests\n\ndef g(u):\n    return requests.get(u).text\n")
+    (tmp_path / "b.py").write_text("import c\n\ndef f(u):\n    return c.g(u)\n")
+    (tmp_path / "a.py").write_text("import b\n\ndef e(u):\n    return b.f(u)\n")
+    (tmp_path / "main.py").write_text("import a\n\ndef run(u):\n    exec(a.e(u))\n")
+    off = scan([tmp_path], Config(), prescan=False)
+    assert [f.location.short() for f in off.findings] == ["main.py:4:5"]
+    assert _keys(scan([tmp_path], Config())) == _keys(off)
+
+
 @pytest.mark.xfail(strict=True, reason="engine._flags asks prescan.originates (network tokens only), so a "
                    "deferred module whose function returns a decoded constant is not analysed")
 def test_constant_decoded_in_an_imported_module(tmp_path: Path) -> None:

@@ -75,6 +75,7 @@ class Prescan:
         self._found: Dict[tuple, Optional[Path]] = {}
         self._real_roots: Dict[Path, tuple] = {}
         self._real_search: Optional[tuple] = None
+        self._closed: Dict[int, Set[Path]] = {}  # per cache: modules known to reach no match
 
     def has_sink(self, data: bytes) -> bool:
         return any(t in data for t in SINK_TOKENS) or bool( (self.extra_sinks is not None and self.extra_sinks.search(data)))
@@ -95,26 +96,37 @@ class Prescan:
         sink = self.has_sink(data)
         if sink and any(t in data for t in LOCAL_ORIGIN_TOKENS):
             return True
-        if not self._reaches(path, data, module_name, self._has_any_origin_bytes, self._any_origin):
+        # all the way down the project's imports: the engine follows return values through any
+        # number of modules (main -> a -> b -> c, where c calls requests.get)
+        if not self._reaches(path, data, module_name, self._has_any_origin_bytes, self._any_origin, None):
             return False
-        return sink or self._reaches(path, data, module_name, self.has_sink, self._sink)
+        return sink or self._reaches(path, data, module_name, self.has_sink, self._sink, None)
 
     def originates(self, path: Path, data: bytes, module_name: str) -> bool:
         """Can code in this file produce network data (itself or through project imports)?"""
         return self._reaches(path, data, module_name, self._has_origin_bytes, self._origin)
 
-    def _reaches(self, path: Path, data: bytes, module_name: Optional[str], test, cache: Dict[Path, bool]) -> bool:
-        """``test`` holds for this file's bytes or for a project module it imports (up to
-        :attr:`depth` levels). ``cache``: per imported module, the answer of ``test``."""
+    def _reaches(
+        self, path: Path, data: bytes, module_name: Optional[str], test, cache: Dict[Path, bool], depth: Optional[int] = -1
+    ) -> bool:
+        """``test`` holds for this file's bytes or for a project module it imports, up to ``depth``
+        levels (-1: :attr:`depth`; None: no limit). ``cache``: per imported module, the answer of
+        ``test``. Without a limit, a search that fails has visited every module reachable from
+        the ones it saw, so none of them can reach a match either: they are remembered and never
+        searched again (``self._closed``), which keeps a whole-project pre-scan linear."""
         if test(data):
             return True
+        levels = self.depth if depth == -1 else depth
+        closed = self._closed.setdefault(id(cache), set()) if levels is None else None
         seen: Set[Path] = {path}
         frontier: List[tuple] = [(path, data, module_name)]
-        for _ in range(self.depth):
+        level = 0
+        while frontier and (levels is None or level < levels):
+            level += 1
             nxt = []
             for p, d, name in frontier:
                 for dep in self._deps(p, d, name):
-                    if dep in seen:
+                    if dep in seen or (closed is not None and dep in closed):
                         continue
                     seen.add(dep)
                     hit = cache.get(dep)
@@ -129,8 +141,8 @@ class Prescan:
                         return True
                     nxt.append((dep, dd, None))
             frontier = nxt
-            if not frontier:
-                break
+        if closed is not None:
+            closed |= seen
         return False
 
     def _deps(self, path: Path, data: Optional[bytes], module_name: Optional[str]) -> List[Path]:
