@@ -81,6 +81,7 @@ class Engine:
         self._module_flags: Dict[str, tuple] = {}
         self.active: set = set()
         self._registered: set = set()
+        self._mod_tokens: Dict[str, bool] = {}
         self._names_done: set = set()
         self.depth = 0  # how many functions of modules that were not given are being analysed
         self._prescan = None
@@ -967,6 +968,13 @@ class Engine:
         end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
         return "\n".join(fi.module.pf.lines[start - 1:end])
 
+    def _module_has_tokens(self, m: ModuleInfo) -> bool:
+        from .prescan import TEXT_TOKENS
+        r = self._mod_tokens.get(m.key)
+        if r is None:
+            r = self._mod_tokens[m.key] = any(t in m.pf.text for t in TEXT_TOKENS)
+        return r
+
     def _interesting_imports(self, m: ModuleInfo) -> List[str]:
         """Names ``m`` imports from project modules that hold a sink or produce network data."""
         out = []
@@ -985,9 +993,11 @@ class Engine:
         return out
 
     def _is_root(self, fi: FuncInfo, imported: Sequence[str] = ()) -> bool:
-        from .prescan import FUNC_ROOT_RE
+        from .prescan import FUNC_ROOT_RE, TEXT_TOKENS
+        if not self._module_has_tokens(fi.module) and not imported and not self.extra_sources and not self.extra_sinks:
+            return False
         text = self._func_text(fi)
-        if FUNC_ROOT_RE.search(text):
+        if any(t in text for t in TEXT_TOKENS) and FUNC_ROOT_RE.search(text):
             return True
         if imported and re.search(r"\b(?:%s)\b" % "|".join(map(re.escape, imported)), text):
             return True

@@ -39,6 +39,9 @@ LOCAL_ORIGIN_TOKENS = (
     b"chr(", b"marshal.loads", b"curl", b"wget", b"iex", b"IEX", b"Invoke-", b"DownloadString",
     b"EncodedCommand",
 )
+# the tokens as text: a cheap first test before FUNC_ROOT_RE
+TEXT_TOKENS = tuple(t.decode() for t in SINK_TOKENS + NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS)
+
 # Within an analysed file, a function is a starting point of the analysis when its own text
 # calls a sink or reads network data (others are analysed when something calls them).
 FUNC_ROOT_RE = re.compile(

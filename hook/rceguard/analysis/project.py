@@ -3,6 +3,7 @@ definitions (functions, classes) each module holds."""
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -189,6 +190,7 @@ class Project:
         self._located: Dict[tuple, Optional[Path]] = {}
         self._resolved: Dict[Path, Path] = {}
         self._failed: set = set()
+        self._stat_cache: Dict[str, bool] = {}
         self.new_modules: List[ModuleInfo] = []
         # target files the pre-scan left unparsed: loaded (as targets) only if something imports them
         self.deferred_targets: set = set()
@@ -238,22 +240,48 @@ class Project:
         if key in self._located:
             return self._located[key]
         found = None
-        if dotted and all(p.isidentifier() for p in dotted.split(".")):
-            rel = Path(*dotted.split("."))
+        parts = dotted.split(".") if dotted else []
+        if parts and all(p.isidentifier() for p in parts):
             for d in (self.search_dirs if own_dir is None else [own_dir]):
-                for cand in (d / rel.with_suffix(".py"), d / rel / "__init__.py"):
-                    try:
-                        if cand.is_file():
-                            found = cand.resolve()
-                            break
-                    except OSError:
-                        continue
+                found = self._locate_in(str(d), parts)
                 if found is not None:
                     break
         if found is not None and self.root is not None and not self._inside(found, own_dir):
             found = None
         self._located[key] = found
         return found
+
+    def _locate_in(self, base: str, parts: List[str]) -> Optional[Path]:
+        """Walk package folders one name at a time (a missing package stops the walk early:
+        ``os.path.join`` costs one look-up when there is no ``os`` package here)."""
+        cur = base
+        for i, name in enumerate(parts):
+            nxt = os.path.join(cur, name)
+            last = i == len(parts) - 1
+            if last:
+                if self._isfile(nxt + ".py"):
+                    return Path(os.path.realpath(nxt + ".py"))
+                init = os.path.join(nxt, "__init__.py")
+                if self._isfile(init):
+                    return Path(os.path.realpath(init))
+                return None
+            if not self._isfile(os.path.join(nxt, "__init__.py")) and not self._isdir(nxt):
+                return None
+            cur = nxt
+        return None
+
+    def _isfile(self, p: str) -> bool:
+        r = self._stat_cache.get(p)
+        if r is None:
+            r = self._stat_cache[p] = os.path.isfile(p)
+        return r
+
+    def _isdir(self, p: str) -> bool:
+        k = p + os.sep
+        r = self._stat_cache.get(k)
+        if r is None:
+            r = self._stat_cache[k] = os.path.isdir(p)
+        return r
 
     def _inside(self, path: Path, own_dir: Optional[Path]) -> bool:
         for d in self._dirs(own_dir):

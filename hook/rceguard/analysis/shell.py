@@ -35,7 +35,8 @@ def find_cradle(text: str) -> Optional[str]:
     if len(text) < 8:
         return None
     low = text.lower()
-    if not any(w in low for w in ("curl", "wget", "fetch", "http", "iex", "invoke-", "-e", "aria2c")):
+    if not any(w in low for w in ("curl", "wget", "fetch", "iex", "invoke-", "downloadstring", "aria2c")) and not (
+            "-e" in low and _ENCODED.search(text)):
         return None
     for pat in _PATTERNS:
         m = pat.search(text)
