@@ -60,7 +60,6 @@ def test_prescan_sees_through_encodings_and_normalisation(name: str, tmp_path: P
     assert on.prescan_skipped == 0
 
 
-@pytest.mark.xfail(strict=True, reason="engine._flags reads a not-yet-loaded module's raw bytes (no prescan.probe)")
 def test_prescan_sees_an_encoded_origin_in_an_imported_module(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "helper.py").write_bytes(
@@ -119,8 +118,6 @@ def test_origin_three_imports_away(tmp_path: Path) -> None:
     assert _keys(scan([tmp_path], Config())) == _keys(off)
 
 
-@pytest.mark.xfail(strict=True, reason="engine._flags asks prescan.originates (network tokens only), so a "
-                   "deferred module whose function returns a decoded constant is not analysed")
 def test_constant_decoded_in_an_imported_module(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "helper.py").write_text(

@@ -876,14 +876,21 @@ class Engine:
     def _file_flags(self, path: Path, text: Optional[str]) -> tuple:
         flags = self._module_flags.get(str(path))
         if flags is None:
-            from .prescan import Prescan, _modname
+            import unicodedata
+
+            from .prescan import LOCAL_ORIGIN_TOKENS, Prescan, _modname, probe
             if self._prescan is None:
                 self._prescan = Prescan(self.project.search_dirs, self.extra_sinks, self.extra_sources)
             try:
-                data = text.encode("utf-8", "surrogatepass") if text is not None else path.read_bytes()
+                # as the pre-scan sees it: decoded (PEP 263, BOM) and NFKC-normalised
+                data = (unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass") if text is not None
+                        else probe(path.read_bytes()))
             except OSError:
                 data = b""
-            flags = (self._prescan.has_sink(data), self._prescan.originates(path, data, _modname(path)))
+            # a constant decoded in that module (RCE005) is an origin too, not only network reads
+            originates = any(t in data for t in LOCAL_ORIGIN_TOKENS) or \
+                self._prescan.originates(path, data, _modname(path))
+            flags = (self._prescan.has_sink(data), originates)
             self._module_flags[str(path)] = flags
         return flags
 
