@@ -908,6 +908,8 @@ class FunctionAnalyzer:
                 return self.closure.vars[name]
             b = self.m.scope.get(name)
         if b is None:
+            if name == "__builtins__":
+                return Value(types=frozenset({"ref:builtins"}))
             if name in BUILTIN_NAMES:
                 return Value(types=frozenset({"ref:builtins." + name}))
             return EMPTY
