@@ -82,6 +82,7 @@ class Engine:
         self.active: set = set()
         self._registered: set = set()
         self._mod_tokens: Dict[str, bool] = {}
+        self._line_cache: Dict[tuple, List[int]] = {}
         self._names_done: set = set()
         self.depth = 0  # how many functions of modules that were not given are being analysed
         self._prescan = None
@@ -158,7 +159,7 @@ class Engine:
             if isinstance(q, ClassInfo):
                 ci.bases.append(q)
                 continue
-            r = self.project.resolve_ref(q, own_dir=ci.module.pf.path.parent) if q.split(".")[0] not in ("builtins",) else None
+            r = self.project.resolve_ref(q, own_dir=ci.module.dir) if q.split(".")[0] not in ("builtins",) else None
             if r is not None and r[0] == "cls":
                 ci.bases.append(r[1])  # type: ignore[arg-type]
                 self.register(r[1].module)  # type: ignore[union-attr]
@@ -195,7 +196,7 @@ class Engine:
         if q in S.CONSTRUCTORS.values():
             return "inst:" + q
         if q.split(".")[0] != "builtins":
-            r = self.project.resolve_ref(q, own_dir=m.pf.path.parent)
+            r = self.project.resolve_ref(q, own_dir=m.dir)
             if r is not None and r[0] == "cls":
                 self.register(r[1].module)  # type: ignore[union-attr]
                 return "inst:" + r[1].key  # type: ignore[union-attr]
@@ -500,7 +501,7 @@ class Engine:
                     results.append(r)
                     handled = True
                     continue
-                own = A.m.pf.path.parent
+                own = A.m.dir
                 if kind == "ref" and q.split(".")[0] != "builtins" and self._ref_worth(q, args, kws, own):
                     b = self.project.resolve_ref(q, own_dir=own)
                     if b is not None:
@@ -985,7 +986,7 @@ class Engine:
     def _interesting_imports(self, m: ModuleInfo) -> List[str]:
         """Names ``m`` imports from project modules that hold a sink or produce network data."""
         out = []
-        own = m.pf.path.parent
+        own = m.dir
         for name, (kind, q) in m.scope.items():
             if kind not in ("ref", "mod"):
                 continue
@@ -1000,16 +1001,45 @@ class Engine:
         return out
 
     def _is_root(self, fi: FuncInfo, imported: Sequence[str] = ()) -> bool:
-        from .prescan import FUNC_ROOT_RE, TEXT_TOKENS
-        if not self._module_has_tokens(fi.module) and not imported and not self.extra_sources and not self.extra_sinks:
+        from .prescan import FUNC_ROOT_RE
+        m = fi.module
+        if not self._module_has_tokens(m) and not imported and not self.extra_sources and not self.extra_sinks:
             return False
-        text = self._func_text(fi)
-        if any(t in text for t in TEXT_TOKENS) and FUNC_ROOT_RE.search(text):
+        if self._lines_match(fi, self._match_lines(m, "root", FUNC_ROOT_RE)):
             return True
-        if imported and re.search(r"\b(?:%s)\b" % "|".join(map(re.escape, imported)), text):
-            return True
+        if imported:
+            pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(imported))))
+            if self._lines_match(fi, self._match_lines(m, "imported", pat)):
+                return True
         extra = [n.split(":")[0].rsplit(".", 1)[-1] for n in (*self.extra_sources, *self.extra_sinks, *self.extra_sanitizers)]
-        return any(e and e in text for e in extra)
+        if any(extra):
+            text = self._func_text(fi)
+            return any(e and e in text for e in extra)
+        return False
+
+    def _match_lines(self, m: ModuleInfo, what: str, pat: "re.Pattern[str]") -> List[int]:
+        """Sorted line numbers of ``m`` where ``pat`` matches (one pass over the module's text)."""
+        key = (m.key, what, pat.pattern)
+        got = self._line_cache.get(key)
+        if got is None:
+            text = m.pf.text
+            got = []
+            last, line = 0, 1
+            for mt in pat.finditer(text):
+                line += text.count("\n", last, mt.start())
+                last = mt.start()
+                got.append(line)
+            self._line_cache[key] = got
+        return got
+
+    @staticmethod
+    def _lines_match(fi: FuncInfo, lines: List[int]) -> bool:
+        import bisect
+        node = fi.node
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])  # type: ignore[attr-defined]
+        end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        i = bisect.bisect_left(lines, start)
+        return i < len(lines) and lines[i] <= end
 
     def _activate_callers(self, targets: List[ModuleInfo]) -> set:
         names = set()
@@ -1026,11 +1056,13 @@ class Engine:
         new = set()
         pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
         for m in targets:
+            lines = None
             for fi in m.functions:
                 if fi.key in self.active:
                     continue
-                text = self._func_text(fi)
-                if pat.search(text):
+                if lines is None:
+                    lines = self._match_lines(m, "callers", pat)
+                if self._lines_match(fi, lines):
                     self.active.add(fi.key)
                     new.add(fi.key)
         return new

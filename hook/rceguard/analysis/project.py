@@ -79,6 +79,7 @@ class ModuleInfo:
         self.functions: List[FuncInfo] = []  # units analysed on their own (not nested ones)
         self.classes: List[ClassInfo] = []
         self.is_setup = pf.path.name == "setup.py"
+        self.dir = pf.path.parent
         self._collect()
 
     # -- package of this module (for relative imports)
@@ -186,6 +187,7 @@ class Project:
         self.by_name: Dict[str, ModuleInfo] = {}
         self.by_path: Dict[Path, ModuleInfo] = {}
         self.search_dirs: List[Path] = []
+        self._search_set: set = set()
         self._missing: set = set()
         self._located: Dict[tuple, Optional[Path]] = {}
         self._resolved: Dict[Path, Path] = {}
@@ -199,8 +201,9 @@ class Project:
             self._add_dir(root / "src")
 
     def _add_dir(self, d: Path) -> None:
-        if d not in self.search_dirs and d.is_dir():
+        if d not in self._search_set and d.is_dir():
             self.search_dirs.append(d)
+            self._search_set.add(d)
 
     def add(self, pf: ParsedFile, is_target: bool) -> ModuleInfo:
         path = pf.path
@@ -231,7 +234,7 @@ class Project:
         if mi is not None:
             return mi.pf.path
         found = self._locate(dotted, None)
-        if found is None and own_dir is not None and own_dir not in self.search_dirs:
+        if found is None and own_dir is not None and own_dir not in self._search_set:
             found = self._locate(dotted, own_dir)
         return found
 
@@ -339,7 +342,7 @@ class Project:
             target = str(b[1])
             if target == qual:
                 return None
-            return self.resolve_ref(target, depth + 1, mi.pf.path.parent) or ("ext", target)
+            return self.resolve_ref(target, depth + 1, mi.dir) or ("ext", target)
         return b
 
 
