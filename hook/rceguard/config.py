@@ -118,6 +118,12 @@ def config_from_table(table: Dict[str, Any], path: Path) -> Config:
             values[attr] = tuple(v.upper() for v in values[attr])
     for key in ("extend-sources", "extend-sinks", "extend-sanitizers"):
         for name in values.get(_LIST_KEYS[key], ()):
+            dotted, sep, rule = name.partition(":")
+            if key == "extend-sinks" and sep:
+                if rule.strip().upper() not in ("RCE001", "RCE002", "RCE003", "RCE006"):
+                    raise ConfigError(f"{path}: [tool.rceguard] {key}: '{name}': after ':' comes RCE001, RCE002, "
+                                      "RCE003 or RCE006")
+                name = dotted
             if not _DOTTED.match(name):
                 raise ConfigError(f"{path}: [tool.rceguard] {key}: '{name}' is not a dotted name")
     if "fail-on" in table:
