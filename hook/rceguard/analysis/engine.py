@@ -1086,7 +1086,9 @@ class Engine:
             return self.summaries.get(key)
         if fi.node.__class__ is ast.Lambda or ".<locals>." in fi.qual:
             return self.summaries.get(key)
-        self.analyze_module(fi.module)
+        if fi.module.is_target or self._file_flags(fi.module.pf.path, fi.module.pf.text)[1]:
+            # module globals (a session built at import time ...) matter where network data can start
+            self.analyze_module(fi.module)
         self.in_progress.add(key)
         step = 0 if fi.module.is_target else 1
         self.depth += step

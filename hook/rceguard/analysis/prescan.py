@@ -186,6 +186,9 @@ class Prescan:
         return self._found[k]
 
     def _find1(self, dotted: str, own_dir: Path) -> Optional[Path]:
+        from .project import STDLIB_NAMES
+        if dotted.partition(".")[0] in STDLIB_NAMES:
+            return None  # as in the engine: the standard library is known from the tables, never read
         # the search dirs are the same for every importer: look there once per name (own_dir None)
         if own_dir is not None and own_dir not in self.search_dirs:
             hit = self._find(dotted, None)  # type: ignore[arg-type]

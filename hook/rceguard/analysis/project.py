@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..source import ParsedFile
 
 Binding = Tuple[str, object]  # ("mod", qual) | ("ref", qual) | ("fn", FuncInfo) | ("cls", ClassInfo) | ("var", None)
+
+STDLIB_NAMES = frozenset(getattr(sys, "stdlib_module_names", ())) | {
+    # Python 3.9 has no sys.stdlib_module_names: the ones that matter most here
+    "os", "sys", "re", "io", "json", "ast", "base64", "zlib", "pickle", "marshal", "subprocess", "socket",
+    "ssl", "http", "urllib", "email", "asyncio", "collections", "typing", "types", "functools", "itertools",
+    "pathlib", "shutil", "tempfile", "hashlib", "hmac", "logging", "importlib", "runpy", "ctypes", "codecs",
+    "inspect", "dataclasses", "builtins", "threading", "multiprocessing", "concurrent", "unittest",
+}
 
 RECORD_DECORATORS = {"dataclass", "dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define",
                      "attr.frozen", "attr.mutable", "attrs.define", "attrs.frozen", "attrs.mutable",
@@ -229,10 +238,15 @@ class Project:
         return self.search_dirs + [own_dir]
 
     def locate(self, dotted: str, own_dir: Optional[Path] = None) -> Optional[Path]:
-        """The file a dotted module name would be loaded from (no reading, no parsing)."""
+        """The file a dotted module name would be loaded from (no reading, no parsing).
+
+        Standard-library names are never looked up in the project: the knowledge tables describe
+        them (a project module that shadows one, say a local ``http.py``, is not followed)."""
         mi = self.by_name.get(dotted)
         if mi is not None:
             return mi.pf.path
+        if dotted.partition(".")[0] in STDLIB_NAMES:
+            return None
         found = self._locate(dotted, None)
         if found is None and own_dir is not None and own_dir not in self._search_set:
             found = self._locate(dotted, own_dir)
