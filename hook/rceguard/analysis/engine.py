@@ -1056,6 +1056,8 @@ class Engine:
         new = set()
         pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
         for m in targets:
+            if not any(n in m.pf.text for n in names):
+                continue
             lines = None
             for fi in m.functions:
                 if fi.key in self.active:
