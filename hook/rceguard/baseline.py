@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import tempfile
 from typing import Dict, Iterable, List, Tuple
 
 from .config import UsageError
@@ -92,18 +90,9 @@ def write(path: str, findings: Iterable[Finding]) -> int:
     """Write the baseline atomically; returns the number of occurrences recorded."""
     findings = list(findings)
     text = dumps(findings)
-    target = os.path.abspath(path)
-    fd, tmp = tempfile.mkstemp(prefix=".rceguard-baseline-", suffix=".tmp", dir=os.path.dirname(target))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from .fsutil import write_atomic
+
+    write_atomic(path, text, prefix=".rceguard-baseline-")
     return len(findings)
 
 

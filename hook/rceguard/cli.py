@@ -126,21 +126,9 @@ def _write_stdout(text: str, stream: TextIO) -> None:
 
 def _write_file(path: str, text: str) -> None:
     """Write atomically (temp file + rename) so a reader never sees half a report."""
-    import tempfile
+    from .fsutil import write_atomic
 
-    target = os.path.abspath(path)
-    directory = os.path.dirname(target)
-    fd, tmp = tempfile.mkstemp(prefix=".rceguard-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, text)
 
 
 def use_color(no_color_flag: bool, stream: TextIO) -> bool:

@@ -316,7 +316,7 @@ class Engine:
         if v is None:
             return EMPTY
         if key in env.vfiles:
-            v = v.map_traces(lambda t: t.with_(verified=f"verified by a pinned digest"))
+            v = v.map_traces(lambda t: t.with_(verified="verified by a pinned digest"))
         return v.add_step(A.step(node, f"`{A.text(node)}` names the downloaded file"))
 
     # ------------------------------------------------------------------ findings
@@ -811,7 +811,6 @@ class Engine:
             n = nodes.get(p)
             if n is not None:
                 t = Trace(steps, source_api="").add(A.step(node, f"`{fi.name}()` saves network data to `{A.text(n)}`"))
-                src = steps and next((s for s in steps), None)
                 self._update(self.files, A.pkey(n, env) or "", Value({RFILE: Trace(t.steps, source_api=_src_api(steps))}))
         for (ck, attr), pmap in summ.field_params.items():
             for p, steps in pmap.items():

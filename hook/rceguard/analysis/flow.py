@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 from ..findings import Location, Step, char_col
 from ..knowledge import propagators as P
 from ..knowledge import sanitizers as Z
-from ..knowledge import sinks as K
 from ..knowledge import sources as S
-from .project import ClassInfo, FuncInfo, ModuleInfo, _deco_name
+from .project import ClassInfo, FuncInfo, ModuleInfo
 from .shell import find_cradle
-from .values import CONST, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
+from .values import CONST, CRADLE, EMPTY, REMOTE, RFILE, Trace, Value, join, labels_only
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Engine
@@ -339,7 +338,6 @@ class FunctionAnalyzer:
         old = self.ev(s.target, env)
         nv = labels_only(old, v)
         if isinstance(s.target, ast.Name):
-            key = None
             self._assign_name(s.target, nv, env, None, key_keep=True)
         else:
             self.assign(s.target, nv, env, None)
