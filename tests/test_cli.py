@@ -12,22 +12,7 @@ import pytest
 import rceguard
 from rceguard.cli import main, use_color
 
-REMOTE_EXEC = '''\
-from types import ModuleType
-
-import urllib3
-
-
-def load(base):
-    url = base + "/plugin.py"
-    with urllib3.PoolManager() as http:
-        response = http.request("GET", url)
-    compiled = compile(response.data, url, "exec")
-    module = ModuleType(url)
-    exec(compiled, module.__dict__)
-    return module
-'''
-REMOTE_EXEC_LINE = 12
+from samples import REMOTE_EXEC, REMOTE_EXEC_LINE  # noqa: E402
 
 BENIGN = '''\
 import json

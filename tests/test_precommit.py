@@ -19,22 +19,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-REMOTE_EXEC = '''\
-from types import ModuleType
-
-import urllib3
-
-
-def load(base):
-    url = base + "/plugin.py"
-    with urllib3.PoolManager() as http:
-        response = http.request("GET", url)
-    compiled = compile(response.data, url, "exec")
-    module = ModuleType(url)
-    exec(compiled, module.__dict__)
-    return module
-'''
-EXEC_LINE = 12
+from samples import REMOTE_EXEC
+from samples import REMOTE_EXEC_LINE as EXEC_LINE
 
 CLEAN = '''\
 import json
