@@ -132,7 +132,7 @@ class Engine:
     def analyze_nested(self, fi: FuncInfo, env: Env, parent: FunctionAnalyzer) -> None:
         sub = FunctionAnalyzer(self, fi.module, fi, closure=env, cls=parent.cls)
         sub.parent = parent  # type: ignore[attr-defined]
-        sub.self_name = parent.self_name if fi.node.args.args[:1] == [] or True else None  # closures see `self`
+        sub.self_name = parent.self_name  # closures see the enclosing method's `self`
         summ = sub.run()
         self._store_summary(fi.key, summ)
         # closures: sinks reached by the enclosing function's parameters belong to it
@@ -305,7 +305,7 @@ class Engine:
         if f is not None and v.labels.get(REMOTE) is not None:
             for p in f.params:
                 if key == f"v:{A.scope_key}:{p}":
-                    A.summary.file_params.setdefault(p, v.labels[REMOTE].add(A.step(node, f"{what} `{A.text(node)}`")).steps)
+                    A.summary.file_params.setdefault(p, v.labels[REMOTE].add(A.step(node, f"{what} `{A.text(node)}`")))
 
     def file_value(self, key: str, env: Env, A: FunctionAnalyzer, node: ast.AST) -> Value:
         v = self.files.get(key)
@@ -807,11 +807,11 @@ class Engine:
                     self.report_via(RULES_FOR[kind][lab], full, sinfo, A, node, fi)
                 elif mode == "file" and lab == RFILE:
                     self.report_via(FILE_CONTENT_RULE[kind], full, sinfo, A, node, fi)
-        for p, steps in summ.file_params.items():
+        for p, written in summ.file_params.items():
             n = nodes.get(p)
             if n is not None:
-                t = Trace(steps, source_api="").add(A.step(node, f"`{fi.name}()` saves network data to `{A.text(n)}`"))
-                self._update(self.files, A.pkey(n, env) or "", Value({RFILE: Trace(t.steps, source_api=_src_api(steps))}))
+                t = written.add(A.step(node, f"`{fi.name}()` saves network data to `{A.text(n)}`"))
+                self._update(self.files, A.pkey(n, env) or "", Value({RFILE: t}))
         for (ck, attr), pmap in summ.field_params.items():
             for p, steps in pmap.items():
                 v = bind.get(p)
@@ -1116,10 +1116,6 @@ def _concrete(args: List[Value], kws: Dict[str, Value]) -> bool:
 
 def _own_params(fi: FuncInfo) -> set:
     return set(fi.params) | {fi.vararg, fi.kwarg}
-
-
-def _src_api(steps) -> str:
-    return ""
 
 
 def _looks_like_path(name: str) -> bool:

@@ -116,7 +116,7 @@ class Summary:
         self.ret: Value = EMPTY
         # (param, kind, mode, sink key) -> (SinkInfo, steps)
         self.param_sinks: Dict[tuple, tuple] = {}
-        self.file_params: Dict[str, Tuple[Step, ...]] = {}
+        self.file_params: Dict[str, Trace] = {}  # parameter -> how network data was written to it
         # (class key, attr) -> {param: steps}
         self.field_params: Dict[tuple, Dict[str, Tuple[Step, ...]]] = {}
 
