@@ -142,3 +142,11 @@ def test_sink_line_edge_cases(sink, shown):
         assert lines[1] == ""  # block ends right after the header
     else:
         assert lines[1] == shown
+
+
+def test_prescan_skipped_files_are_counted_not_hidden():
+    result = ScanResult(findings=[], notices=[], files_scanned=5, prescan_skipped=3)
+    assert "Scanned 5 files (3 needed no flow analysis): no findings." in render("text", result)
+    assert "needed no flow analysis" not in render("text", ScanResult(findings=[], notices=[], files_scanned=5))
+    import json
+    assert json.loads(render("json", result))["summary"]["prescan_skipped"] == 3

@@ -34,6 +34,7 @@ Schema (version 1)::
       ],
       "summary": {
         "files_scanned": <int>,
+        "prescan_skipped": <int>,                 # of those, ruled out by the byte-level pre-scan
         "findings": <int>,
         "by_level": {"error": <int>, "warning": <int>, "note": <int>},
         "by_rule": {"RCE001": <int>, ...},        # every catalogue rule, plus any other id seen
@@ -108,6 +109,7 @@ def to_dict(result: ScanResult) -> Dict[str, Any]:
         "notices": [notice_dict(n) for n in sorted_notices(result)],
         "summary": {
             "files_scanned": result.files_scanned,
+            "prescan_skipped": getattr(result, "prescan_skipped", 0),
             "findings": len(findings),
             "by_level": level_counts(findings),
             "by_rule": by_rule,

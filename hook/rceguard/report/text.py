@@ -93,7 +93,12 @@ def summary(result: ScanResult) -> str:
         parts.append(f"{_plural(result.bare_ignores, 'bare ignore')} without rule ids")
     if result.baselined:
         parts.append(f"{result.baselined} in baseline")
-    return f"Scanned {_plural(result.files_scanned, 'file')}: " + "; ".join(parts) + "."
+    head = f"Scanned {_plural(result.files_scanned, 'file')}"
+    skipped = getattr(result, "prescan_skipped", 0)
+    if skipped:
+        # not silent: these files were read and syntax-checked, but hold no sink or no reachable source
+        head += f" ({skipped} needed no flow analysis)"
+    return head + ": " + "; ".join(parts) + "."
 
 
 class _Style:
