@@ -1004,7 +1004,7 @@ class Engine:
         m = fi.module
         if not self._module_has_tokens(m) and not imported and not self.extra_sources and not self.extra_sinks:
             return False
-        if self._lines_match(fi, self._match_lines(m, "root", FUNC_ROOT_RE)):
+        if self._lines_match(fi, self._root_lines(m)):
             return True
         if imported:
             pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(imported))))
@@ -1015,6 +1015,41 @@ class Engine:
             text = self._func_text(fi)
             return any(e and e in text for e in extra)
         return False
+
+    def _root_lines(self, m: ModuleInfo) -> List[int]:
+        """Lines of ``m`` where FUNC_ROOT_RE matches: candidate lines come from a fast literal search,
+        the regular expression runs on those lines only (tokens never span lines)."""
+        from .prescan import FUNC_ROOT_RE, ROOT_LITERALS
+        key = (m.key, "root")
+        got = self._line_cache.get(key)
+        if got is not None:
+            return got
+        text = m.pf.text
+        starts = self._line_starts(m)
+        import bisect
+        cand = set()
+        for t in ROOT_LITERALS:
+            i = text.find(t)
+            while i != -1:
+                cand.add(bisect.bisect_right(starts, i))
+                i = text.find(t, i + len(t))
+        lines = m.pf.lines
+        got = sorted(n for n in cand if 0 < n <= len(lines) and FUNC_ROOT_RE.search(lines[n - 1]))
+        self._line_cache[key] = got
+        return got
+
+    def _line_starts(self, m: ModuleInfo) -> List[int]:
+        key = (m.key, "starts")
+        got = self._line_cache.get(key)
+        if got is None:
+            text = m.pf.text
+            got = [0]
+            i = text.find("\n")
+            while i != -1:
+                got.append(i + 1)
+                i = text.find("\n", i + 1)
+            self._line_cache[key] = got
+        return got
 
     def _match_lines(self, m: ModuleInfo, what: str, pat: "re.Pattern[str]") -> List[int]:
         """Sorted line numbers of ``m`` where ``pat`` matches (one pass over the module's text)."""

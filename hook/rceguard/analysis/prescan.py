@@ -42,6 +42,15 @@ LOCAL_ORIGIN_TOKENS = (
 # the tokens as text: a cheap first test before FUNC_ROOT_RE
 TEXT_TOKENS = tuple(t.decode() for t in SINK_TOKENS + NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS)
 
+# literal pieces of FUNC_ROOT_RE: a fast str.find pass picks the lines the regex then checks
+ROOT_LITERALS = tuple(sorted({
+    "exec", "eval", "compile", "FunctionType", "runsource", "runcode", "timeit", "Timer", "pickle", "Unpickler",
+    "marshal", "dill", "shelve", "yaml", "torch", "joblib", "system", "popen", "getoutput", "subprocess", "Popen",
+    "create_subprocess_", "spawn", "pty", "startfile", "run_path", "load_source", "exec_module", "load_module",
+    "DLL", "LoadLibrary", "cdll", "zipimport", "import_module", "__import__", "sys.path", "addsitedir", "builtins",
+    "getattr", "partial", "urlretrieve", "copyfileobj", "write_bytes", "write_text", "chmod",
+} | {t.decode() for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS}))
+
 # Within an analysed file, a function is a starting point of the analysis when its own text
 # calls a sink or reads network data (others are analysed when something calls them).
 FUNC_ROOT_RE = re.compile(
