@@ -26,7 +26,7 @@ from ..knowledge import sinks as K
 from ..knowledge import sources as S
 from ..source import ParsedFile
 from .flow import Env, FunctionAnalyzer, SinkInfo, Summary
-from .project import ClassInfo, FuncInfo, ModuleInfo, Project
+from .project import RECORD_BASES, ClassInfo, FuncInfo, ModuleInfo, Project
 from .values import CONST as CONST_V, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
 
 MAX_ROUNDS = 8
@@ -90,7 +90,6 @@ class Engine:
         self.deps: Dict[tuple, set] = {}
         self.dirty: set = set()
         self.next_dirty: set = set()
-        self.dirty_all = False
         self.seen_units: set = set()
         self.unit_findings: Dict[object, Dict[tuple, Finding]] = {}
         self.done_this_round: set = set()
@@ -165,7 +164,7 @@ class Engine:
                 self.register(r[1].module)  # type: ignore[union-attr]
             elif q not in ("builtins.object", "object"):
                 ci.ext_bases.append(q)
-        if any(b in P_RECORD_BASES for b in ci.ext_bases):
+        if any(b in RECORD_BASES for b in ci.ext_bases):
             ci.is_record = True
 
     def scope_qual(self, m: ModuleInfo, node: ast.expr):
@@ -909,7 +908,7 @@ class Engine:
         types = {"inst:" + ci.key}
         if init is not None:
             self.apply_func(A, node, env, init, args, kws, star_at, arg_nodes, bound=True)
-        elif ci.is_record or any(b in P_RECORD_BASES for b in self.ext_bases_of(ci)):
+        elif ci.is_record or any(b in RECORD_BASES for b in self.ext_bases_of(ci)):
             fields = []
             for c in reversed(self.mro(ci)):
                 fields += [f for f in c.record_fields if f not in fields]
@@ -931,13 +930,10 @@ class Engine:
             self.done_this_round = set()
             self.bodies_done = set()
             self.next_dirty = set()
-            self.dirty_all = False
             for m in targets:
                 self.analyze_module(m)
             for fi in sorted((self.funcs[k] for k in self.dirty if k in self.funcs), key=lambda f: f.key):
                 self.demand(fi)
-            if self.dirty_all:
-                self.next_dirty |= set(self.summaries) | {("body", m.key) for m in self.project.modules.values()}
             self.next_dirty |= self._activate_callers(targets)
             self.dirty = self.next_dirty
             if not self.dirty:
@@ -1000,7 +996,6 @@ class Engine:
         return out
 
     def _is_root(self, fi: FuncInfo, imported: Sequence[str] = ()) -> bool:
-        from .prescan import FUNC_ROOT_RE
         m = fi.module
         if not self._module_has_tokens(m) and not imported and not self.extra_sources and not self.extra_sinks:
             return False
@@ -1137,9 +1132,6 @@ class Engine:
         self._store_summary(key, summ)
         return summ
 
-
-P_RECORD_BASES = {"typing.NamedTuple", "pydantic.BaseModel", "typing.TypedDict", "msgspec.Struct",
-                  "typing_extensions.TypedDict", "typing_extensions.NamedTuple"}
 
 
 def _concrete(args: List[Value], kws: Dict[str, Value]) -> bool:

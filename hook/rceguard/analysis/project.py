@@ -23,7 +23,9 @@ STDLIB_NAMES = frozenset(getattr(sys, "stdlib_module_names", ())) | {
 RECORD_DECORATORS = {"dataclass", "dataclasses.dataclass", "attr.s", "attr.attrs", "attr.define",
                      "attr.frozen", "attr.mutable", "attrs.define", "attrs.frozen", "attrs.mutable",
                      "pydantic.dataclasses.dataclass"}
-RECORD_BASES = {"typing.NamedTuple", "pydantic.BaseModel", "typing.TypedDict", "msgspec.Struct"}
+# base classes whose constructor stores its arguments in fields, like a dataclass
+RECORD_BASES = {"typing.NamedTuple", "pydantic.BaseModel", "typing.TypedDict", "msgspec.Struct",
+                "typing_extensions.TypedDict", "typing_extensions.NamedTuple"}
 
 
 class FuncInfo:
@@ -197,12 +199,10 @@ class Project:
         self.by_path: Dict[Path, ModuleInfo] = {}
         self.search_dirs: List[Path] = []
         self._search_set: set = set()
-        self._missing: set = set()
         self._located: Dict[tuple, Optional[Path]] = {}
         self._resolved: Dict[Path, Path] = {}
         self._failed: set = set()
         self._stat_cache: Dict[str, bool] = {}
-        self.new_modules: List[ModuleInfo] = []
         # target files the pre-scan left unparsed: loaded (as targets) only if something imports them
         self.deferred_targets: set = set()
         if root is not None:
@@ -333,7 +333,6 @@ class Project:
             return None
         mi = self.add(pf, cand in self.deferred_targets)
         self.by_name.setdefault(dotted, mi)
-        self.new_modules.append(mi)
         return mi
 
     def resolve_ref(self, qual: str, depth: int = 0, own_dir: Optional[Path] = None) -> Optional[Binding]:
@@ -358,13 +357,3 @@ class Project:
                 return None
             return self.resolve_ref(target, depth + 1, mi.dir) or ("ext", target)
         return b
-
-
-def _within(path: Path, dirs: List[Path]) -> bool:
-    for d in dirs:
-        try:
-            path.relative_to(d.resolve())
-            return True
-        except ValueError:
-            continue
-    return False
