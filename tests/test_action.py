@@ -17,7 +17,7 @@ import yaml
 
 from rceguard import ci
 
-from test_changes import APPENDED, OLD, REMOTE_EXEC, git, make_repo, write, _isolated_git  # noqa: F401
+from test_changes import APPENDED, OLD, REMOTE_EXEC, git, make_pr_repo, make_repo, write, _isolated_git  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACTION = REPO_ROOT / "action.yml"
@@ -144,12 +144,7 @@ def parse_outputs(path: Path) -> Dict[str, str]:
 
 @pytest.fixture
 def pr_repo(tmp_path: Path) -> Path:
-    repo = make_repo(tmp_path / "repo", {"old.py": OLD, "touched.py": REMOTE_EXEC})
-    git(repo, "checkout", "-q", "-b", "feature")
-    write(repo, {"new.py": REMOTE_EXEC, "touched.py": REMOTE_EXEC + APPENDED})
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "feature")
-    return repo
+    return make_pr_repo(tmp_path)
 
 
 def gh_env(tmp_path: Path, event: str, payload: dict, **extra: str) -> Dict[str, str]:

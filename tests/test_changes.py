@@ -73,8 +73,7 @@ def run_err(monkeypatch, capsys, cwd: Path, *args: str) -> str:
     return captured.err
 
 
-@pytest.fixture
-def acceptance(tmp_path: Path) -> Path:
+def make_pr_repo(tmp_path: Path) -> Path:
     """main: old.py and touched.py (remote exec at line 5); feature: adds new.py and a second remote
     exec at the end of touched.py (line 9)."""
     repo = make_repo(tmp_path / "repo", {"old.py": OLD, "touched.py": REMOTE_EXEC})
@@ -83,6 +82,11 @@ def acceptance(tmp_path: Path) -> Path:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "feature")
     return repo
+
+
+@pytest.fixture
+def acceptance(tmp_path: Path) -> Path:
+    return make_pr_repo(tmp_path)
 
 
 # ----------------------------------------------------------------------------- the acceptance test
