@@ -853,9 +853,8 @@ class Engine:
 
     def _ref_worth(self, q: str, args: List[Value], kws: Dict[str, Value], own: Optional[Path] = None) -> bool:
         """Before reading a project module for ``q``: could it matter? (see _worth_analysing)"""
-        for v in list(args) + list(kws.values()):
-            if any(not isinstance(k, tuple) for k in v.labels):
-                return True
+        if _concrete(args, kws):
+            return True
         if self.depth >= MAX_PARAM_DEPTH:
             return False
         path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own)
@@ -896,9 +895,8 @@ class Engine:
     def _worth_analysing(self, fi: FuncInfo, args: List[Value], kws: Dict[str, Value]) -> bool:
         """A function of a module that was not given is analysed only when it can matter: concrete
         data goes in, or its module can produce network data, or it may hold a sink."""
-        for v in list(args) + list(kws.values()):
-            if any(not isinstance(k, tuple) for k in v.labels):
-                return True
+        if _concrete(args, kws):
+            return True
         return self._flags(fi.module.pf.path, fi.module.pf.text, args, kws)
 
     def construct(self, A: FunctionAnalyzer, node: ast.Call, env: Env, ci: ClassInfo, args: List[Value],

@@ -586,10 +586,7 @@ class FunctionAnalyzer:
             env.vars[path] = v
         if isinstance(base, ast.Name) and base.id == self.self_name and self.cls is not None:
             self.E.set_field(self.cls.key, target.attr, v)
-            if self.f is not None and v.labels:
-                for lab, t in v.labels.items():
-                    if isinstance(lab, tuple) and lab[0] == "param":
-                        self.summary.field_params.setdefault((self.cls.key, target.attr), {}).setdefault(lab[1], t.steps)
+            self._param_into_field(target.attr, v)
             return
         bv = self.ev(base, env)
         for t in bv.types:
@@ -597,6 +594,14 @@ class FunctionAnalyzer:
                 self.E.set_field(t.split(":", 1)[1], target.attr, v)
         if path is None:
             self._weak_update(base, v, env)
+
+    def _param_into_field(self, attr: str, v: Value) -> None:
+        """Summary: a parameter of this method is stored in ``self.<attr>`` (callers fill it in)."""
+        if self.f is None or self.cls is None:
+            return
+        for lab, t in v.labels.items():
+            if isinstance(lab, tuple) and lab[0] == "param":
+                self.summary.field_params.setdefault((self.cls.key, attr), {}).setdefault(lab[1], t.steps)
 
     def _weak_update(self, container: ast.expr, v: Value, env: Env) -> None:
         """``x[k] = v``, ``x.append(v)``: x now may hold v (coarse containers)."""
@@ -623,10 +628,7 @@ class FunctionAnalyzer:
         base = node.value
         if isinstance(base, ast.Name) and base.id == self.self_name and self.cls is not None:
             self.E.set_field(self.cls.key, node.attr, v.only_labels())
-            if self.f is not None:
-                for lab, t in v.labels.items():
-                    if isinstance(lab, tuple) and lab[0] == "param":
-                        self.summary.field_params.setdefault((self.cls.key, node.attr), {}).setdefault(lab[1], t.steps)
+            self._param_into_field(node.attr, v)
         else:
             bv = self.ev(base, env)
             for t in bv.types:
