@@ -8,6 +8,13 @@ under another name has another fingerprint, and matching is **count-aware**, so 
 with ``count: 1`` hides one occurrence, not every copy of it. Occurrences in the file the baseline
 names are matched first.
 
+A finding is identified by its **sink statement**, wherever it is placed. When only some files are
+scanned (pre-commit, ``--diff``) and a sink sits in a helper module that was not given, the finding
+is reported at the call in the given file ("…, via run_snippet() (pkg/util.py:2)"); it still has the
+fingerprint and ``path`` of the sink, so an entry written by a full scan hides it. One occurrence is
+one sink statement: several calls in the given files that reach the same helper sink are one
+occurrence, as they are one finding when the helper's file is scanned.
+
 File format (version 1), written with sorted keys, two-space indents, one entry per
 (fingerprint, path), entries sorted by path, rule, context, sink and fingerprint, UTF-8, ``\\n``
 line ends and a final newline; it holds no dates, versions or line numbers, so rewriting it when
@@ -20,7 +27,7 @@ nothing changed gives a byte-identical file, and a change touches only the entri
           "context": "plugins.load",          # enclosing function/class, "" at module level
           "count": 1,                         # occurrences hidden by this entry
           "fingerprint": "<32 hex chars>",    # what is matched
-          "path": "src/plugins.py",           # where it was (informational, preferred match)
+          "path": "src/plugins.py",           # the sink's file (informational, preferred match)
           "rule": "RCE001",
           "sink": "exec(code, ns)",           # sink call, whitespace collapsed (informational)
           "source": "requests.get"            # network API, "" when none (informational)
@@ -55,21 +62,33 @@ class BaselineError(UsageError):
 
 
 def _sink(f: Finding) -> str:
-    text = " ".join(f.sink_text.split())
+    text = " ".join(f.sink.text.split())
     return text if len(text) <= SINK_LIMIT else text[: SINK_LIMIT - 3] + "..."
+
+
+def occurrence(f: Finding) -> Tuple[str, str, int, int]:
+    """What one unit of ``count`` stands for: a sink statement (calls reaching the same helper sink
+    from files that were given share it)."""
+    loc = f.sink.location
+    return (f.fingerprint, loc.path, loc.line, loc.col)
 
 
 def to_dict(findings: Iterable[Finding]) -> dict:
     groups: Dict[Tuple[str, str], dict] = {}
+    seen = set()
     for f in findings:
-        key = (f.fingerprint, f.location.path)
+        occ = occurrence(f)
+        if occ in seen:
+            continue
+        seen.add(occ)
+        key = (f.fingerprint, f.sink.location.path)
         entry = groups.get(key)
         if entry is None:
             groups[key] = {
-                "context": f.context,
+                "context": f.sink.context,
                 "count": 1,
                 "fingerprint": f.fingerprint,
-                "path": f.location.path,
+                "path": f.sink.location.path,
                 "rule": f.rule_id,
                 "sink": _sink(f),
                 "source": f.source_api,
@@ -93,7 +112,7 @@ def write(path: str, findings: Iterable[Finding]) -> int:
     from .fsutil import write_atomic
 
     write_atomic(path, text, prefix=".rceguard-baseline-")
-    return len(findings)
+    return len({occurrence(f) for f in findings})
 
 
 @dataclasses.dataclass
@@ -143,29 +162,31 @@ def read(path: str) -> Baseline:
 
 
 def split(findings: Iterable[Finding], baseline: Baseline) -> Tuple[List[Finding], List[Finding]]:
-    """(reported, hidden). Each entry hides up to ``count`` findings with its fingerprint, those in
-    the entry's own path first, then anywhere (code that moved to another file)."""
+    """(reported, hidden). Each entry hides up to ``count`` occurrences (sink statements, see
+    :func:`occurrence`) with its fingerprint, those in the entry's own path first, then anywhere
+    (code that moved to another file). Every finding of a hidden occurrence is hidden."""
     findings = sorted(findings, key=lambda f: f.sort_key())
+    occurrences: Dict[Tuple[str, str, int, int], List[int]] = {}
+    for idx, f in enumerate(findings):
+        occurrences.setdefault(occurrence(f), []).append(idx)
     budget: Dict[str, int] = {}
     local: Dict[Tuple[str, str], int] = {}
     for fp, path, count in baseline.entries:
         budget[fp] = budget.get(fp, 0) + count
         local[(fp, path)] = local.get((fp, path), 0) + count
-    hidden_ids = set()
+    hidden_occ = set()
     for passno in (0, 1):
-        for idx, f in enumerate(findings):
-            if idx in hidden_ids:
-                continue
-            fp = f.fingerprint
-            if budget.get(fp, 0) <= 0:
+        for occ in occurrences:  # in report order (dicts keep insertion order)
+            fp, path = occ[0], occ[1]
+            if occ in hidden_occ or budget.get(fp, 0) <= 0:
                 continue
             if passno == 0:
-                key = (fp, f.location.path)
-                if local.get(key, 0) <= 0:
+                if local.get((fp, path), 0) <= 0:
                     continue
-                local[key] -= 1
+                local[(fp, path)] -= 1
             budget[fp] -= 1
-            hidden_ids.add(idx)
+            hidden_occ.add(occ)
+    hidden_ids = {idx for occ in hidden_occ for idx in occurrences[occ]}
     kept = [f for i, f in enumerate(findings) if i not in hidden_ids]
     hidden = [f for i, f in enumerate(findings) if i in hidden_ids]
     return kept, hidden

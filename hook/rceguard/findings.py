@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Tuple
+from typing import Optional, Tuple
 
 LEVELS = ("note", "warning", "error")
 
@@ -33,6 +33,18 @@ class Step:
 
 
 @dataclass(frozen=True)
+class SinkRef:
+    """The sink statement of a finding: where it is, its lines, its text and the qualified name of
+    the function/class holding it. A finding's identity (fingerprint, baseline entry, the inline
+    ignore that silences it) comes from here, wherever the finding itself is placed."""
+
+    location: Location
+    statement_lines: Tuple[int, int]
+    text: str
+    context: str
+
+
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     level: str  # "error" | "warning" | "note"
@@ -45,12 +57,26 @@ class Finding:
     sink_text: str = ""  # source text of the sink call
     source_api: str = ""  # e.g. "requests.get", "" when there is no network source
     notes: Tuple[str, ...] = field(default=())  # extra remarks ("verified by a pinned digest", ...)
+    # set when the finding is placed at a call in a given file because the sink itself is in a file
+    # the run was not given ("..., via run_snippet() (pkg/util.py:2)"); ``location``,
+    # ``statement_lines``, ``sink_text`` and ``context`` then describe the call. Not reported on its
+    # own: it only makes the fingerprint and suppression the same as when the sink's file is scanned.
+    via: Optional[SinkRef] = None
+
+    @property
+    def sink(self) -> SinkRef:
+        """The sink statement itself (for a "via" finding: in the other file, not the call)."""
+        if self.via is not None:
+            return self.via
+        return SinkRef(self.location, self.statement_lines, self.sink_text, self.context)
 
     @property
     def fingerprint(self) -> str:
-        """Content-based identity: stable when code moves, different for other code."""
-        norm = re.sub(r"\s+", "", self.sink_text)
-        raw = "\x1f".join((self.rule_id, norm, self.context, self.source_api))
+        """Content-based identity: stable when code moves, different for other code, and the same
+        whether the finding is reported at its sink or, via a call, in another file."""
+        sink = self.sink
+        norm = re.sub(r"\s+", "", sink.text)
+        raw = "\x1f".join((self.rule_id, norm, sink.context, self.source_api))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
     def sort_key(self) -> tuple:

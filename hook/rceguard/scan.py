@@ -525,6 +525,13 @@ def scan(
             item = cache.get(skipped_by_display[f.location.path])
             if isinstance(item, ParsedFile):
                 texts[item.display] = item.text
+        # a "via" finding: an ignore on the sink statement, in a project file that was not given,
+        # counts too; its text comes from the loader (already parsed by the engine), never an import
+        sink_path = f.via.location.path if f.via is not None else ""
+        if sink_path and sink_path not in texts:
+            item = cache.loader(Path(os.path.join(root, sink_path)))
+            if item is not None:
+                texts[sink_path] = item.text
     sup = suppress.apply(findings, texts)
 
     # identical findings (same rule, place and message) reported twice collapse to one

@@ -9,6 +9,11 @@ any line of the flagged statement hides the finding:
   because a bare ignore also hides findings nobody has looked at yet.
 
 The directive may follow other comment text (``# noqa  # rceguard: ignore[RCE001]``).
+
+A finding is silenced by a directive on its **sink statement** in every mode. When the sink is in
+a file the run was not given and the finding is placed at the call in a given file (a "via"
+finding, :attr:`rceguard.findings.Finding.via`), the directive on the sink statement (in the other
+file, read as text by the scan, never imported) silences it too, and so does one on the call.
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from .findings import Finding
+from .findings import Finding, Location
 
 _DIRECTIVE = re.compile(r"#\s*rceguard\s*:\s*ignore\b(?:\s*\[([^\]]*)\])?", re.IGNORECASE)
 MARKER = "rceguard"
@@ -67,9 +72,20 @@ def directives(text: str) -> Dict[int, List[Directive]]:
     return out
 
 
+IGNORE_SYNTAX = "# rceguard: ignore[{rule}] <reason>"
+
+
+def comment_for(rule_id: str) -> str:
+    """The comment that silences a finding of ``rule_id`` (for hints in reports)."""
+    return IGNORE_SYNTAX.format(rule=rule_id)
+
+
 def _lines_of(finding: Finding) -> Tuple[int, int]:
-    first, last = finding.statement_lines if finding.statement_lines else (0, 0)
-    loc = finding.location
+    return _span(finding.location, finding.statement_lines)
+
+
+def _span(loc: Location, statement_lines: Tuple[int, int]) -> Tuple[int, int]:
+    first, last = statement_lines if statement_lines else (0, 0)
     lo, hi = loc.line, max(loc.end_line, loc.line)
     if first > 0 and last >= first:
         lo, hi = min(lo, first), max(hi, last)
@@ -78,11 +94,15 @@ def _lines_of(finding: Finding) -> Tuple[int, int]:
 
 def matching_directive(finding: Finding, table: Mapping[int, Sequence[Directive]]) -> Optional[Directive]:
     """The directive that hides ``finding`` (a specific one preferred over a bare one), or None."""
-    lo, hi = _lines_of(finding)
+    return _directive_in(finding.rule_id, _lines_of(finding), table)
+
+
+def _directive_in(rule_id: str, span: Tuple[int, int], table: Mapping[int, Sequence[Directive]]) -> Optional[Directive]:
+    lo, hi = span
     bare: Optional[Directive] = None
     for line in range(lo, hi + 1):
         for d in table.get(line, ()):
-            if d.covers(finding.rule_id):
+            if d.covers(rule_id):
                 if not d.bare:
                     return d
                 bare = bare or d
@@ -97,15 +117,25 @@ class SuppressionResult:
 
 
 def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> SuppressionResult:
-    """Drop findings with a matching directive. ``texts`` maps a display path to its source text."""
+    """Drop findings with a matching directive. ``texts`` maps a display path to its source text
+    (for a "via" finding, the sink's file too)."""
     cache: Dict[str, Dict[int, List[Directive]]] = {}
-    result = SuppressionResult(kept=[])
-    for f in findings:
-        path = f.location.path
+
+    def table(path: str) -> Dict[int, List[Directive]]:
         if path not in cache:
             text = texts.get(path)
             cache[path] = directives(text) if text is not None else {}
-        d = matching_directive(f, cache[path]) if cache[path] else None
+        return cache[path]
+
+    result = SuppressionResult(kept=[])
+    for f in findings:
+        d: Optional[Directive] = None
+        if f.via is not None:  # the sink statement, in the other file, first
+            d = _directive_in(f.rule_id, _span(f.via.location, f.via.statement_lines), table(f.via.location.path))
+        if d is None or d.bare:
+            here = matching_directive(f, table(f.location.path))
+            if here is not None and (d is None or not here.bare):
+                d = here
         if d is None:
             result.kept.append(f)
         else:

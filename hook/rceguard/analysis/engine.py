@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ..findings import Finding, Location, Step
+from ..findings import Finding, Location, SinkRef, Step
 from ..knowledge import propagators as P
 from ..knowledge import sanitizers as Z
 from ..knowledge import sinks as K
@@ -341,11 +341,12 @@ class Engine:
             lines = (getattr(stmt, "lineno", loc.line), getattr(stmt, "end_lineno", loc.end_line) or loc.end_line)
             t = trace.add(Step(sinfo.location, f"{SINK_VERB[rule]} `{sinfo.text[:60]}`"))
             extra = f"via {callee.name}() ({sinfo.location.path}:{sinfo.location.line})"
+            via = SinkRef(sinfo.location, sinfo.stmt_lines, sinfo.text, sinfo.context)
             self._add_finding(rule, t, loc, sinfo.name, lines, A.text(call, 200), A.context,
-                              A.install_time or sinfo.install_time, extra)
+                              A.install_time or sinfo.install_time, extra, via)
 
     def _add_finding(self, rule: str, t: Trace, loc: Location, sink_name: str, lines: Tuple[int, int], text: str,
-                     context: str, install_time: bool, extra: str) -> None:
+                     context: str, install_time: bool, extra: str, via: Optional[SinkRef] = None) -> None:
         level = DEFAULT_LEVEL[rule]
         notes: List[str] = []
         if t.verified:
@@ -359,7 +360,7 @@ class Engine:
         if t.caveat:
             msg += f" Note: {t.caveat}."
         f = Finding(rule_id=rule, level=level, message=msg, location=loc, steps=t.steps, statement_lines=lines,
-                    context=context, sink_text=text, source_api=t.source_api, notes=tuple(notes))
+                    context=context, sink_text=text, source_api=t.source_api, notes=tuple(notes), via=via)
         key = (rule, loc.path, loc.line, loc.col)
         bucket = self.unit_findings.setdefault(self.unit, {})
         old = bucket.get(key)
