@@ -106,12 +106,13 @@ def dumps(findings: Iterable[Finding]) -> str:
 
 
 def write(path: str, findings: Iterable[Finding]) -> int:
-    """Write the baseline atomically; returns the number of occurrences recorded."""
+    """Write the baseline like a shell's ``>`` (atomically for a regular file, see
+    :mod:`rceguard.fsutil`); returns the number of occurrences recorded."""
     findings = list(findings)
     text = dumps(findings)
-    from .fsutil import write_atomic
+    from .fsutil import write_output
 
-    write_atomic(path, text, prefix=".rceguard-baseline-")
+    write_output(path, text, prefix=".rceguard-baseline-", option="--write-baseline")
     return len({occurrence(f) for f in findings})
 
 

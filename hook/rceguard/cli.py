@@ -47,7 +47,9 @@ def _scan_parser() -> _Parser:
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to scan (default: .)")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout (`-`: stdout)"
+    )
     p.add_argument("--select", metavar="IDS", help="comma-separated rule ids or prefixes to report (e.g. RCE001,RCE00)")
     p.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids or prefixes not to report")
     p.add_argument(
@@ -125,10 +127,11 @@ def _write_stdout(text: str, stream: TextIO) -> None:
 
 
 def _write_file(path: str, text: str) -> None:
-    """Write atomically (temp file + rename) so a reader never sees half a report."""
-    from .fsutil import write_atomic
+    """Write like a shell's ``>`` (see :mod:`rceguard.fsutil`): through symlinks, devices and FIFOs in
+    place, regular files atomically keeping their mode."""
+    from .fsutil import write_output
 
-    write_atomic(path, text)
+    write_output(path, text, option="-o")
 
 
 def use_color(no_color_flag: bool, stream: TextIO) -> bool:
@@ -175,6 +178,15 @@ def _run_scan(argv: Sequence[str]) -> int:
     from .scan import common_dir, default_jobs, fails, scan, strict_failure
     from .report import render
 
+    output = None if args.output in (None, "-") else args.output
+    if output is not None or args.write_baseline:
+        from .fsutil import check_writable  # before the scan: a bad path fails fast
+
+        if output is not None:
+            check_writable(output, "-o")
+        if args.write_baseline:
+            check_writable(args.write_baseline, "--write-baseline")
+
     paths: List[str] = list(args.paths) or [os.curdir]
     explicit = Path(args.config) if args.config else None
     config = load_config(explicit, common_dir(paths))
@@ -214,16 +226,16 @@ def _run_scan(argv: Sequence[str]) -> int:
         from . import baseline
 
         baseline.write(args.write_baseline, result.findings)
-        base = baseline.read(args.write_baseline)
+        base = baseline.loads(baseline.dumps(result.findings))  # the file may be a FIFO or /dev/null
     if base is not None:
         result = baseline.apply(result, base)
 
-    color = args.format == "text" and not args.output and use_color(args.no_color, sys.stdout)
+    color = args.format == "text" and output is None and use_color(args.no_color, sys.stdout)
     out = render(args.format, result, color=color)
     if out and not out.endswith("\n"):
         out += "\n"
-    if args.output:
-        _write_file(args.output, out)
+    if output is not None:
+        _write_file(output, out)
     else:
         try:
             _write_stdout(out, sys.stdout)
