@@ -30,9 +30,15 @@ MAX_STEPS = 40
 
 
 class Trace:
-    """One representative path for a label. Immutable."""
+    """One representative path for a label. Immutable.
 
-    __slots__ = ("steps", "verified", "caveat", "source_api")
+    Adding a step must not compare it with every step already on the path (that was quadratic
+    and a tenth of all run time on large trees): each trace keeps the hashes of its steps next to
+    them, so "is this step already here?" is an integer search, and an equality test runs only
+    on a hash hit. The ordering key used to choose between two traces is computed once per trace.
+    """
+
+    __slots__ = ("steps", "verified", "caveat", "source_api", "_hashes", "_key")
 
     def __init__(
         self,
@@ -40,23 +46,53 @@ class Trace:
         verified: str = "",
         caveat: str = "",
         source_api: str = "",
+        _hashes: Optional[Tuple[int, ...]] = None,
     ) -> None:
         self.steps = steps
         self.verified = verified
         self.caveat = caveat
         self.source_api = source_api
+        self._hashes = _hashes
+        self._key: Optional[tuple] = None
+
+    def hashes(self) -> Tuple[int, ...]:
+        h = self._hashes
+        if h is None:
+            h = self._hashes = tuple(map(hash, self.steps))
+        return h
+
+    def _index(self, step: Step, h: int) -> int:
+        """Position of ``step`` on this path, -1 when it is not there."""
+        hs = self.hashes()
+        start = 0
+        while True:
+            try:
+                i = hs.index(h, start)
+            except ValueError:
+                return -1
+            s = self.steps[i]
+            if s is step or s == step:
+                return i
+            start = i + 1
 
     def add(self, step: Optional[Step]) -> "Trace":
         if step is None:
             return self
         steps = self.steps
-        if steps and steps[-1] == step:
+        if steps and steps[-1] is step:
             return self
-        if step in steps:  # a cycle (recursion, loop): cut back to the first visit
-            return Trace(steps[: steps.index(step) + 1], self.verified, self.caveat, self.source_api)
+        h = hash(step)
+        hs = self.hashes()
+        if steps and hs[-1] == h and steps[-1] == step:
+            return self
+        i = self._index(step, h)
+        if i >= 0:  # a cycle (recursion, loop): cut back to the first visit
+            return Trace(steps[: i + 1], self.verified, self.caveat, self.source_api, hs[: i + 1])
         if len(steps) >= MAX_STEPS:
-            steps = steps[:1] + steps[len(steps) - MAX_STEPS + 2 :]
-        return Trace(steps + (step,), self.verified, self.caveat, self.source_api)
+            cut = len(steps) - MAX_STEPS + 2
+            steps = steps[:1] + steps[cut:]
+            hs = hs[:1] + hs[cut:]
+        return Trace(steps + (step,), self.verified, self.caveat, self.source_api, hs + (h,))
 
     def extend(self, steps: Iterable[Step]) -> "Trace":
         t = self
@@ -67,20 +103,23 @@ class Trace:
     def with_(self, **kw: str) -> "Trace":
         d = {"verified": self.verified, "caveat": self.caveat, "source_api": self.source_api}
         d.update(kw)
-        return Trace(self.steps, **d)
+        return Trace(self.steps, _hashes=self._hashes, **d)
 
     def key(self) -> tuple:
         # order used to choose one representative deterministically: unverified first, shorter first
-        return (
-            1 if self.verified else 0,
-            len(self.steps),
-            tuple((s.location.path, s.location.line, s.location.col, s.message) for s in self.steps),
-            self.caveat,
-            self.source_api,
-        )
+        k = self._key
+        if k is None:
+            k = self._key = (
+                1 if self.verified else 0,
+                len(self.steps),
+                tuple((s.location.path, s.location.line, s.location.col, s.message) for s in self.steps),
+                self.caveat,
+                self.source_api,
+            )
+        return k
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Trace) and self.key() == other.key()
+        return isinstance(other, Trace) and (self is other or self.key() == other.key())
 
     def __hash__(self) -> int:
         return hash(self.key())
@@ -98,6 +137,8 @@ def better(a: Trace, b: Trace) -> Trace:
     la, lb = len(a.steps), len(b.steps)
     if la != lb:
         return a if la < lb else b
+    if a.steps == b.steps and a.caveat == b.caveat and a.source_api == b.source_api:
+        return a  # the same path (cheap: equal steps are usually the same objects)
     return a if a.key() <= b.key() else b
 
 
