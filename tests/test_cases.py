@@ -12,6 +12,13 @@ from rceguard.scan import scan
 
 CASES = Path(__file__).parent / "cases"
 MARK = re.compile(r"#\s*expect:\s*([A-Za-z0-9:, ]+)")
+# labelled files: Python modules, notebooks (markers in the cell's source line, which is one line
+# of the .ipynb file), .pth files
+SUFFIXES = (".py", ".ipynb", ".pth")
+
+
+def _labelled(folder: Path) -> List[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
 
 
 def expectations(path: Path) -> Set[Tuple[int, str]]:
@@ -25,7 +32,7 @@ def expectations(path: Path) -> Set[Tuple[int, str]]:
 
 
 def _cases() -> List[Path]:
-    singles = [p for p in sorted(CASES.rglob("*.py")) if "projects" not in p.relative_to(CASES).parts]
+    singles = [p for p in _labelled(CASES) if "projects" not in p.relative_to(CASES).parts]
     projects = sorted(p for p in (CASES / "projects").iterdir() if p.is_dir())
     return singles + projects
 
@@ -38,7 +45,7 @@ def _id(p: Path) -> str:
 def test_case(case: Path) -> None:
     result = scan([case], Config())
     assert not [n for n in result.notices if n.kind in ("read", "parse", "other")], result.notices
-    files = [case] if case.is_file() else sorted(case.rglob("*.py"))
+    files = [case] if case.is_file() else _labelled(case)
     root = Path(result.root)
     expected: Set[Tuple[str, int, str]] = set()
     for f in files:
@@ -61,7 +68,7 @@ def test_case(case: Path) -> None:
 def test_every_rule_has_positive_and_negative_cases() -> None:
     rules_seen: Set[str] = set()
     negatives = 0
-    for p in CASES.rglob("*.py"):
+    for p in _labelled(CASES):
         exp = expectations(p)
         rules_seen |= {tok.split(":")[0] for _, tok in exp}
         if not exp:

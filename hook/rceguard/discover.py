@@ -1,8 +1,8 @@
 """Turn command-line paths into the list of Python files to scan.
 
-* Directories are walked for ``*.py`` / ``*.pyi`` in sorted order, skipping VCS directories,
-  virtualenvs (``venv``, ``.venv`` and any directory holding ``pyvenv.cfg`` or ``conda-meta``),
-  ``node_modules``, caches and build output.
+* Directories are walked for ``*.py`` / ``*.pyi``, notebooks (``*.ipynb``) and ``*.pth`` files in
+  sorted order, skipping VCS directories, virtualenvs (``venv``, ``.venv`` and any directory
+  holding ``pyvenv.cfg`` or ``conda-meta``), ``node_modules``, caches and build output.
 * Directory symlinks are followed only when they point inside one of the scanned roots (each
   real directory is visited once, so symlink loops end); file symlinks found while walking are
   scanned only when their target lies inside the scanned roots.
@@ -44,13 +44,23 @@ SKIP_DIR_NAMES = frozenset(
         ".ruff_cache",
         ".hypothesis",
         ".eggs",
+        ".ipynb_checkpoints",  # Jupyter's autosaved copies of the notebooks next to it
     }
 )
 VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 
+# other files whose code rceguard reads, picked up by directory walks (rceguard.frontends)
+FRONTEND_SUFFIXES = (".ipynb", ".pth")
+
+
 def is_python_name(name: str) -> bool:
     return name.endswith(PY_SUFFIXES)
+
+
+def is_scanned_name(name: str) -> bool:
+    """Files a directory walk picks up: Python modules, notebooks, ``.pth`` files."""
+    return name.endswith(PY_SUFFIXES) or name.lower().endswith(FRONTEND_SUFFIXES)
 
 
 def skip_dir(path: str, name: str) -> bool:
@@ -215,7 +225,7 @@ class _Walker:
             try:
                 self.visit(entry, path, via_link)
             except OSError as exc:
-                if is_python_name(entry.name):
+                if is_scanned_name(entry.name):
                     self.notice(path, f"cannot read: {exc.strerror or exc}")
 
     def visit(self, entry: "os.DirEntry[str]", path: str, via_link: bool) -> None:
@@ -223,7 +233,7 @@ class _Walker:
         if entry.is_symlink():
             target = os.path.realpath(path)
             if not os.path.exists(target):
-                if is_python_name(name):
+                if is_scanned_name(name):
                     self.notice(path, "dangling symbolic link")
                 return
             if not _inside(target, self.roots):
@@ -231,7 +241,7 @@ class _Walker:
             if os.path.isdir(target):
                 if not skip_dir(path, name) and not self.excluded(path):
                     self.deferred.append(path)
-            elif is_python_name(name) and not self.excluded(path):
+            elif is_scanned_name(name) and not self.excluded(path):
                 self.file_candidate(path, target, True)
             return
         if entry.is_dir(follow_symlinks=False):
@@ -241,7 +251,7 @@ class _Walker:
                 self.notice(path, "is a directory named like a Python file; its contents are scanned as a directory")
             self.walk(path, via_link)
             return
-        if not is_python_name(name) or self.excluded(path):
+        if not is_scanned_name(name) or self.excluded(path):
             return
         self.file_candidate(path, path, via_link)
 

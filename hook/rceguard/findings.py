@@ -19,8 +19,13 @@ class Location:
     col: int
     end_line: int
     end_col: int
+    # where a reader finds it when line/col are those of a container file rather than of the code,
+    # e.g. "cell 3:2:5" (cell 3, its line 2, column 5) in a notebook; "" for ordinary files
+    label: str = ""
 
     def short(self) -> str:
+        if self.label:
+            return f"{self.path}:{self.label}"
         return f"{self.path}:{self.line}:{self.col}"
 
 

@@ -14,7 +14,9 @@ from typing import Any, Callable, Collection, Dict, List, Mapping, Optional, Seq
 from .config import Config, rule_enabled
 from .discover import Excluder, discover
 from .findings import Finding, Notice, ScanResult
-from .source import ParsedFile, SourceError, check_source, load, one_line, read_bytes
+from .frontends import collect as frontend_results, load, needs_full_analysis, relocate, with_backends
+from .frontends.backend import RUNS_AT as BACKEND_RUNS_AT
+from .source import ParsedFile, SourceError, check_source, one_line, read_bytes
 from . import suppress
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -263,7 +265,7 @@ def _first(task: _Task, prescan, packages: _Packages) -> _Outcome:
     try:
         if data is None:
             data = read_bytes(Path(path))
-        if prescan is not None:
+        if prescan is not None and not needs_full_analysis(path):
             try:
                 needed = prescan.needs_analysis(Path(path), _probe(data), packages.module_name(path))
             except Exception:  # a pre-scan bug must not hide a file: analyse it fully
@@ -484,7 +486,7 @@ def scan(
     found = discover(paths, excluder=excluder, display=display)
     notices: List[Notice] = list(found.notices)
 
-    files = found.files
+    files, backends = with_backends(found.files, paths, project_root)  # in-tree build backend
     if only is not None:
         files = [p for p in files if real_key(p) in only]
     cache = FileCache(display, project_root, contents)
@@ -507,6 +509,8 @@ def scan(
                 skipped.append(path)
             else:
                 item = load(Path(os.path.abspath(path)), display(path), payload)
+                if backends and isinstance(item, ParsedFile) and os.path.realpath(path) in backends:
+                    item.runs_at = BACKEND_RUNS_AT
                 cache.put(path, item)
                 if isinstance(item, ParsedFile):
                     targets.append(item)
@@ -515,6 +519,9 @@ def scan(
         deferred = [Path(os.path.realpath(p)) for p in skipped]
         gc_pause.parsed()
         findings = _analyze(targets, cache, project_root, config, notices, deferred)
+    extra_findings, extra_notices, position_maps = frontend_results(targets)  # notebooks, .pth files
+    findings += extra_findings
+    notices += extra_notices
     texts = {pf.display: pf.text for pf in targets}
     skipped_by_display = {display(p): p for p in skipped}
     scanned = set(texts) | set(skipped_by_display)
@@ -533,6 +540,7 @@ def scan(
             if item is not None:
                 texts[sink_path] = item.text
     sup = suppress.apply(findings, texts)
+    sup.kept = relocate(sup.kept, position_maps)  # to the real file's lines (a notebook's JSON)
 
     # identical findings (same rule, place and message) reported twice collapse to one
     unique: Dict[tuple, Finding] = {}

@@ -30,6 +30,10 @@ class ParsedFile:
     lines: List[str] = field(default_factory=list)  # text.splitlines() (no line ends)
     # for notebooks etc.: maps a line of ``text`` to a line of the real file (identity when empty)
     line_map: dict = field(default_factory=dict)
+    # when this code runs without being called, for messages: "every interpreter start-up (.pth
+    # file)", "install time (in-tree build backend)"; "" for ordinary modules (setup.py is known
+    # by its name)
+    runs_at: str = ""
 
 
 class SourceError(Exception):

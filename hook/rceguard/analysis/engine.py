@@ -346,7 +346,7 @@ class Engine:
                               A.install_time or sinfo.install_time, extra, via)
 
     def _add_finding(self, rule: str, t: Trace, loc: Location, sink_name: str, lines: Tuple[int, int], text: str,
-                     context: str, install_time: bool, extra: str, via: Optional[SinkRef] = None) -> None:
+                     context: str, install_time: str, extra: str, via: Optional[SinkRef] = None) -> None:
         level = DEFAULT_LEVEL[rule]
         notes: List[str] = []
         if t.verified:
@@ -1188,7 +1188,7 @@ def _safe(cond: str, node: ast.Call, A: FunctionAnalyzer, env: Env) -> bool:
     return False
 
 
-def _message(rule: str, t: Trace, sink: str, install_time: bool, extra: str) -> str:
+def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str) -> str:
     first = t.steps[0].location if t.steps else None
     where = f" (line {first.line})" if first is not None else ""
     api = t.source_api
@@ -1218,7 +1218,7 @@ def _message(rule: str, t: Trace, sink: str, install_time: bool, extra: str) -> 
     if extra:
         msg = msg[:-1] + f", {extra}."
     if install_time:
-        msg += " This runs at install time (setup.py command)."
+        msg += f" This runs at {install_time}."
     return msg
 
 

@@ -135,7 +135,7 @@ class SinkInfo:
     __slots__ = ("module", "location", "name", "stmt_lines", "text", "context", "install_time")
 
     def __init__(self, module: ModuleInfo, location: Location, name: str, stmt_lines: Tuple[int, int],
-                 text: str, context: str, install_time: bool) -> None:
+                 text: str, context: str, install_time: str) -> None:
         self.module = module
         self.location = location
         self.name = name
@@ -175,7 +175,9 @@ class FunctionAnalyzer:
         self.context = func.qual.split(".", 1)[1] if func is not None and "." in func.qual else ""
         if func is not None and module.name and func.qual.startswith(module.name + "."):
             self.context = func.qual[len(module.name) + 1:]
-        self.install_time = module.is_setup or (self.cls is not None and self._is_setup_command(self.cls))
+        # when this code runs by itself, for messages ("" when only when called)
+        self.install_time = module.runs_at or (
+            "install time (setup.py command)" if self.cls is not None and self._is_setup_command(self.cls) else "")
 
     # ------------------------------------------------------------------ helpers
     def _is_setup_command(self, cls: ClassInfo) -> bool:

@@ -90,6 +90,8 @@ class ModuleInfo:
         self.functions: List[FuncInfo] = []  # units analysed on their own (not nested ones)
         self.classes: List[ClassInfo] = []
         self.is_setup = pf.path.name == "setup.py"
+        # when the module's code runs by itself (for messages); "" for ordinary modules
+        self.runs_at = getattr(pf, "runs_at", "") or ("install time (setup.py command)" if self.is_setup else "")
         self.dir = pf.path.parent
         self._collect()
 

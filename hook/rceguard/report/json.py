@@ -47,7 +47,9 @@ Schema (version 1)::
     }
 
     <location> = {"path": "<relative, forward slashes>", "line": <int>, "col": <int>,
-                  "end_line": <int>, "end_col": <int>}
+                  "end_line": <int>, "end_col": <int>,
+                  "label": "cell 3:2:5"}     # only in notebooks: cell, its line, column; line/col
+                                             # are then those of the raw .ipynb file
 
 Lines and columns are 1-based; columns count Unicode code points; ``end_col`` is exclusive.
 """
@@ -65,13 +67,16 @@ FORMAT_VERSION = 1
 
 
 def location_dict(loc: Location) -> Dict[str, Any]:
-    return {
+    out: Dict[str, Any] = {
         "path": loc.path,
         "line": loc.line,
         "col": loc.col,
         "end_line": loc.end_line,
         "end_col": loc.end_col,
     }
+    if loc.label:
+        out["label"] = loc.label
+    return out
 
 
 def finding_dict(f: Finding) -> Dict[str, Any]:

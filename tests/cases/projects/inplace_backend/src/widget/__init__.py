@@ -1,0 +1,4 @@
+"""widget: small widgets."""
+from .core import Widget
+
+__all__ = ["Widget"]
