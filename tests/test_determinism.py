@@ -15,7 +15,7 @@ import rceguard.scan as scan_mod
 from rceguard.cli import main
 
 CASES = Path(__file__).parent / "cases"
-FILES = sorted(str(p) for p in CASES.rglob("*.py"))
+FILES = sorted(str(p) for p in CASES.rglob("*") if p.suffix in (".py", ".ipynb", ".pth"))  # all labelled files
 
 
 def _run(capsys, fmt: str, args: List[str]) -> str:
