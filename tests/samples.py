@@ -1,4 +1,11 @@
-"""Source text shared by the CLI and pre-commit tests: the seed's shape (a remote plugin run with exec)."""
+"""Shared by several test modules: source text in the seed's shape (a remote plugin run with exec),
+and a git runner for the tests that build repositories, which says why git failed."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Dict, Mapping, Optional, Union
 
 REMOTE_EXEC = '''\
 from types import ModuleType
@@ -16,3 +23,33 @@ def load(base):
     return module
 '''
 REMOTE_EXEC_LINE = 12  # the exec(...) line of REMOTE_EXEC
+
+
+def run_git(cwd: Union[str, Path], *args: str, env: Optional[Mapping[str, str]] = None, timeout: float = 120) -> str:
+    """``git ARGS`` in ``cwd``; its stdout. When git fails, the assertion message holds the command,
+    the exit status and git's stderr (not just "exit status 128")."""
+    proc = subprocess.run(
+        ["git", *args], cwd=str(cwd), env=None if env is None else dict(env),
+        capture_output=True, text=True, timeout=timeout,
+    )
+    if proc.returncode != 0:
+        raise AssertionError(
+            f"git {' '.join(args)} (in {cwd}) failed with exit status {proc.returncode}:\n"
+            f"{proc.stderr.strip() or proc.stdout.strip() or '(no output)'}"
+        )
+    return proc.stdout
+
+
+def isolated_git_env(config_dir: Path) -> Dict[str, str]:
+    """Variables that keep the user's and the machine's git configuration out of a test: the global
+    configuration is an empty file in ``config_dir`` (git reads /dev/null as a config file too, but
+    a test must never depend on the state of /dev/null), the system one is skipped, and the
+    identities are fixed."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    empty = config_dir / "gitconfig"
+    empty.write_text("", encoding="utf-8")
+    env = {"GIT_CONFIG_GLOBAL": str(empty), "GIT_CONFIG_NOSYSTEM": "1"}
+    for who in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{who}_NAME"] = "Test"
+        env[f"GIT_{who}_EMAIL"] = "test@example.invalid"
+    return env

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from rceguard.changes import LineSet, parse_hunks, parse_name_status, unquote_path
 from rceguard.cli import main
+from samples import isolated_git_env, run_git
 
 REMOTE_EXEC = "import requests\n\n\ndef run(u):\n    exec(requests.get(u).text)\n"  # exec on line 5
 OLD = REMOTE_EXEC.replace("def run(", "def legacy(")  # same shape, other content than new.py
@@ -19,22 +21,17 @@ APPENDED = "\n\ndef run2(u):\n    exec(requests.get(u).text)\n"  # exec on line 
 
 
 @pytest.fixture(autouse=True)
-def _isolated_git(monkeypatch, tmp_path: Path) -> None:
+def _isolated_git(monkeypatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No user/system git configuration; fixed identities; predictable branch names."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Test")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "test@example.invalid")
+    for name, value in isolated_git_env(tmp_path_factory.mktemp("gitconfig")).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("GIT_DIR", raising=False)
     monkeypatch.delenv("GIT_WORK_TREE", raising=False)
     monkeypatch.delenv("GIT_INDEX_FILE", raising=False)
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
-    ).stdout
+    return run_git(repo, *args)
 
 
 def write(repo: Path, files: Dict[str, str]) -> None:
@@ -90,6 +87,24 @@ def acceptance(tmp_path: Path) -> Path:
 
 
 # ----------------------------------------------------------------------------- the acceptance test
+
+
+def test_a_failing_git_command_says_why(tmp_path: Path) -> None:
+    """The helpers' assertion carries git's own message, not only "exit status 128"."""
+    make_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    with pytest.raises(AssertionError) as info:
+        git(tmp_path / "r", "rev-parse", "--verify", "no-such-branch")
+    message = str(info.value)
+    assert "exit status 128" in message and "Needed a single revision" in message
+
+
+def test_tests_run_git_with_an_empty_global_config_file() -> None:
+    """Not /dev/null: if that device were ever replaced by a file, git would read it as config."""
+    path = os.environ["GIT_CONFIG_GLOBAL"]
+    assert path != os.devnull
+    st = os.stat(path)
+    assert stat.S_ISREG(st.st_mode) and st.st_size == 0
+    assert os.environ["GIT_CONFIG_NOSYSTEM"] == "1"
 
 
 def test_acceptance_diff_and_changed_lines(acceptance: Path, monkeypatch, capsys) -> None:
@@ -215,11 +230,7 @@ def test_no_merge_base_says_fetch_more_history(acceptance: Path, monkeypatch, ca
 
 def test_shallow_clone(acceptance: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     clone = tmp_path / "shallow"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", "--no-single-branch", "-b", "feature",
-         acceptance.as_uri(), str(clone)],
-        check=True, capture_output=True,
-    )
+    run_git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", "-b", "feature", acceptance.as_uri(), str(clone))
     err = run_err(monkeypatch, capsys, clone, "--diff", "origin/main")
     assert "fetch-depth: 0" in err
     err = run_err(monkeypatch, capsys, clone, "--diff", "main~5")

@@ -19,7 +19,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-from samples import REMOTE_EXEC
+from samples import REMOTE_EXEC, isolated_git_env, run_git
 from samples import REMOTE_EXEC_LINE as EXEC_LINE
 
 CLEAN = '''\
@@ -36,9 +36,7 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 
 def _git(*args: str, cwd: Path) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=str(cwd), check=True, capture_output=True, text=True, timeout=60
-    ).stdout.strip()
+    return run_git(cwd, *args).strip()
 
 
 def _bundled_wheels() -> Path:
@@ -66,13 +64,10 @@ def _offline_env(home: Path) -> Dict[str, str]:
             "PIP_NO_DEPS": "1",
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "VIRTUALENV_NO_PERIODIC_UPDATE": "1",
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@example.invalid",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@example.invalid",
             "NO_COLOR": "1",
         }
     )
+    env.update(isolated_git_env(home / "gitconfig"))
     return env
 
 
@@ -95,7 +90,7 @@ def precommit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _project(tmp_path: Path, rev: str, files: Dict[str, str], env: Dict[str, str]) -> Path:
     repo = tmp_path / "project"
     repo.mkdir()
-    _git("init", "-q", cwd=repo)
+    run_git(repo, "init", "-q", env=env)
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n"
         f"  - repo: {REPO_ROOT.as_posix()}\n"
@@ -108,7 +103,7 @@ def _project(tmp_path: Path, rev: str, files: Dict[str, str], env: Dict[str, str
         path = repo / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    subprocess.run(["git", "add", "-A"], cwd=str(repo), check=True, env=env, timeout=60)
+    run_git(repo, "add", "-A", env=env)
     return repo
 
 
