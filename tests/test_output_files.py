@@ -114,9 +114,21 @@ def test_a_fifo_is_written_in_place(tmp_path: Path, project: Path, fake_engine, 
 
 @posix_only
 @pytest.mark.parametrize("option", ["-o", "--write-baseline"])
-def test_dev_null_stays_a_device(project: Path, fake_engine, capsys, option) -> None:
+def test_dev_null_stays_a_device(project: Path, fake_engine, capsys, monkeypatch, option) -> None:
     before = os.stat(os.devnull)
     assert stat.S_ISCHR(before.st_mode)
+    real_replace, real_rename = os.replace, os.rename
+
+    def guarded(real):
+        def move(src, dst, *args, **kwargs):  # this test must never be what replaces /dev/null
+            if os.path.realpath(os.fspath(dst)) == os.path.realpath(os.devnull):
+                raise AssertionError(f"tried to rename {src} over {os.devnull}")
+            return real(src, dst, *args, **kwargs)
+
+        return move
+
+    monkeypatch.setattr(os, "replace", guarded(real_replace))
+    monkeypatch.setattr(os, "rename", guarded(real_rename))
     assert main([option, os.devnull, "--format", "json", str(project)]) in (0, 1)
     after = os.stat(os.devnull)
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
