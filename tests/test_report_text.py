@@ -139,14 +139,14 @@ def test_sink_line_edge_cases(sink, shown):
     lines = render("text", ScanResult(findings=[f], notices=[], files_scanned=1)).splitlines()
     assert lines[0] == "m.py:1:1: RCE001 m."
     if shown is None:
-        assert lines[1] == ""  # block ends right after the header
+        assert lines[1] == "  = rule: rceguard rule RCE001"  # no sink line: the hint follows the header
     else:
         assert lines[1] == shown
 
 
 def test_prescan_skipped_files_are_counted_not_hidden():
     result = ScanResult(findings=[], notices=[], files_scanned=5, prescan_skipped=3)
-    assert "Scanned 5 files (3 needed no flow analysis): no findings." in render("text", result)
-    assert "needed no flow analysis" not in render("text", ScanResult(findings=[], notices=[], files_scanned=5))
+    assert "Scanned 5 files (3 ruled out by a quick pre-scan: " in render("text", result)
+    assert "ruled out" not in render("text", ScanResult(findings=[], notices=[], files_scanned=5))
     import json
     assert json.loads(render("json", result))["summary"]["prescan_skipped"] == 3

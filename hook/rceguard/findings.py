@@ -67,6 +67,9 @@ class Finding:
     # ``statement_lines``, ``sink_text`` and ``context`` then describe the call. Not reported on its
     # own: it only makes the fingerprint and suppression the same as when the sink's file is scanned.
     via: Optional[SinkRef] = None
+    # the whole source line at ``location.line`` (filled in by the scan), for the text report's code
+    # frame; "" when unknown. Not part of the identity and not in JSON/SARIF (they carry the region).
+    line_text: str = field(default="", compare=False)
 
     @property
     def sink(self) -> SinkRef:
@@ -117,5 +120,7 @@ class ScanResult:
     suppressed: int = 0  # findings hidden by inline `# rceguard: ignore[...]`
     bare_ignores: int = 0  # of those, hidden by a bare `# rceguard: ignore` without ids
     baselined: int = 0  # findings hidden by --baseline
-    prescan_skipped: int = 0  # of files_scanned, ruled out by the byte-level pre-scan (not parsed into an AST)
+    # of files_scanned, ruled out by the byte-level pre-scan and so never analysed (a skipped file
+    # that an analysed file calls into is analysed after all and is not counted)
+    prescan_skipped: int = 0
     root: str = ""  # absolute path the display paths are relative to

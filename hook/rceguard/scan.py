@@ -16,7 +16,7 @@ from .discover import Excluder, discover
 from .findings import Finding, Notice, ScanResult
 from .frontends import collect as frontend_results, load, needs_full_analysis, relocate, with_backends
 from .frontends.backend import RUNS_AT as BACKEND_RUNS_AT
-from .source import ParsedFile, SourceError, check_source, one_line, read_bytes
+from .source import ParsedFile, SourceError, check_source, one_line, read_bytes, split_lines
 from . import suppress
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -121,6 +121,7 @@ class FileCache:
         # bytes already read by the first pass for files not parsed yet (pre-scan skipped):
         # key -> (bytes, display of the discovered path)
         self._seeded: Dict[str, Tuple[bytes, str]] = {}
+        self.loaded_seeded: set = set()  # displays of seeded files the engine asked for after all
 
     @staticmethod
     def _key(path: PathLike) -> str:
@@ -143,6 +144,7 @@ class FileCache:
             full = Path(os.path.abspath(os.fspath(path)))
             seeded = self._seeded.pop(key, None)
             if seeded is not None:
+                self.loaded_seeded.add(seeded[1])
                 hit = load(full, seeded[1], seeded[0])
             else:
                 data = self.contents.get(real_key(path)) if self.contents else None
@@ -544,17 +546,36 @@ def scan(
 
     # identical findings (same rule, place and message) reported twice collapse to one
     unique: Dict[tuple, Finding] = {}
+    split: Dict[str, List[str]] = {}
     for f in sup.kept:
-        unique.setdefault(f.sort_key(), f)
+        # (a notebook's positions are in its raw JSON, not in the code text: no code frame there)
+        unique.setdefault(f.sort_key(), f if f.location.path in position_maps else _with_line(f, texts, split))
     return ScanResult(
         findings=sorted(unique.values(), key=lambda f: f.sort_key()),
         notices=sorted(set(notices)),
         files_scanned=len(targets) + len(skipped),
-        prescan_skipped=len(skipped),
+        # ruled out by the pre-scan and never analysed: a skipped file that an analysed one calls
+        # into is analysed after all (and may hold a finding), so it does not count here
+        prescan_skipped=sum(1 for p in skipped if display(p) not in cache.loaded_seeded),
         suppressed=sup.suppressed,
         bare_ignores=sup.bare,
         root=str(root),
     )
+
+
+def _with_line(f: Finding, texts: Mapping[str, str], split: Dict[str, List[str]]) -> Finding:
+    """``f`` with :attr:`Finding.line_text` set from the text of its file, when known."""
+    path = f.location.path
+    if f.line_text or not texts.get(path):
+        return f
+    if path not in split:
+        split[path] = split_lines(texts[path])  # the lines as the parser counts them
+    lines = split[path]
+    if not 0 < f.location.line <= len(lines):
+        return f
+    import dataclasses
+
+    return dataclasses.replace(f, line_text=lines[f.location.line - 1])
 
 
 STRICT_KINDS = ("read", "parse", "other")

@@ -349,14 +349,15 @@ class Engine:
                      context: str, install_time: str, extra: str, via: Optional[SinkRef] = None) -> None:
         level = DEFAULT_LEVEL[rule]
         notes: List[str] = []
-        if t.verified:
+        verified = _here(t.verified, loc.path)
+        if verified:
             level = "note"
-            notes.append(t.verified)
+            notes.append(verified)
         if t.caveat:
             notes.append(t.caveat)
-        msg = _message(rule, t, sink_name, install_time, extra)
-        if t.verified:
-            msg += f" Integrity check: {t.verified}."
+        msg = _message(rule, t, sink_name, install_time, extra, loc.path)
+        if verified:
+            msg += f" Integrity check: {verified}."
         if t.caveat:
             msg += f" Note: {t.caveat}."
         f = Finding(rule_id=rule, level=level, message=msg, location=loc, steps=t.steps, statement_lines=lines,
@@ -622,7 +623,7 @@ class Engine:
             self.files[key] = v.add_step(st)
 
     def _verify(self, A: FunctionAnalyzer, node: ast.Call, env: Env, args: List[Value]) -> Value:
-        how = f"verified by a signature check (line {node.lineno})"
+        how = f"verified by a signature check ({A.m.key}:{node.lineno})"  # see _here()
         paths = set()
         for a in node.args:
             paths |= A._data_paths(a, env)
@@ -1188,9 +1189,19 @@ def _safe(cond: str, node: ast.Call, A: FunctionAnalyzer, env: Env) -> bool:
     return False
 
 
-def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str) -> str:
+def _here(text: str, path: str) -> str:
+    """Texts name places as ``(path:line)``; in the finding's own file ``(line N)`` is enough."""
+    return text.replace(f"({path}:", "(line ") if text else text
+
+
+def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path: str = "") -> str:
     first = t.steps[0].location if t.steps else None
-    where = f" (line {first.line})" if first is not None else ""
+    if first is None:
+        where = ""
+    elif first.path == path:
+        where = f" (line {first.line})"
+    else:  # the source is in another file: name it
+        where = f" ({first.path}:{first.line})"
     api = t.source_api
     if rule == "RCE004":
         msg = f"Shell download cradle run: `{api}` is passed to {sink}()."

@@ -779,8 +779,21 @@ class FunctionAnalyzer:
             txt = "".join(x.value for x in node.values if isinstance(x, ast.Constant) and isinstance(x.value, str))
             c = find_cradle(txt.replace("  ", " ")) if len(txt) >= 8 else None
             if c:
+                c = find_cradle(self._shown(node)) or c  # show the placeholders: `curl -fsSL {url} | sh`
                 out = join(out, Value({CRADLE: Trace((self.step(node, f"shell download cradle: `{c}`"),), source_api=c)}))
         return out
+
+    def _shown(self, node: ast.expr) -> str:
+        """An f-string or ``+`` chain as the user wrote it, with each computed part as ``{expr}``."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(self._shown(v) for v in node.values)
+        if isinstance(node, ast.FormattedValue):
+            return "{" + self.text(node.value, 40) + "}"
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self._shown(node.left) + self._shown(node.right)
+        return "{" + self.text(node, 40) + "}"
 
     def ex_FormattedValue(self, node: ast.FormattedValue, env: Env) -> Value:
         v = self.ev(node.value, env)
@@ -798,6 +811,7 @@ class FunctionAnalyzer:
             if sum(len(p) for p in pieces) >= 8:
                 c = find_cradle("".join(pieces))
                 if c:
+                    c = find_cradle(self._shown(node)) or c
                     out = join(out, Value({CRADLE: Trace((self.step(node, f"shell download cradle: `{c}`"),), source_api=c)}))
         return out
 
@@ -1122,7 +1136,7 @@ class FunctionAnalyzer:
             for env in (match_env, mismatch_env):
                 self._mark(paths, env, caveat=caveat)
             return
-        how = f"verified by a pinned digest (line {test.lineno})"
+        how = f"verified by a pinned digest ({self.m.key}:{test.lineno})"  # engine._here() shortens it
         self._mark(paths, match_env if positive else mismatch_env, verified=how)
 
     def _mark(self, paths: Set[str], env: Env, verified: str = "", caveat: str = "") -> None:

@@ -34,7 +34,7 @@ Schema (version 1)::
       ],
       "summary": {
         "files_scanned": <int>,
-        "prescan_skipped": <int>,                 # of those, ruled out by the byte-level pre-scan
+        "prescan_skipped": <int>,                 # of those, ruled out by the byte-level pre-scan, never analysed
         "findings": <int>,
         "by_level": {"error": <int>, "warning": <int>, "note": <int>},
         "by_rule": {"RCE001": <int>, ...},        # every catalogue rule, plus any other id seen

@@ -3,21 +3,30 @@
 For each finding::
 
     path:line:col: RCE001 message
-        <first line of the sink call>
+       |
+    12 |     exec(code, ns)
+       |     ^^^^^^^^^^^^^^ RCE001
+       |
       1. path:line:col  step message
       2. path:line:col  step message
       note: remark
+      = rule: rceguard rule RCE001
+      = ignore: add `# rceguard: ignore[RCE001] <reason>` to the flagged statement
 
-then one ``path: message`` line per file that could not be read or parsed, and a one-line
-summary. Colour (ANSI) is used only when the caller asks for it. Text that comes from the
-scanned code (paths, sink text, messages quoting code) is printed with control and
-bidirectional-override characters escaped, so a hostile file cannot rewrite the terminal.
+(the code frame is the source line with the sink underlined; without the line's text, the first
+line of the sink call is shown instead), then one ``path: message`` line per file that could not be
+read or parsed, and a one-line summary. Colour (ANSI) is used only when the caller asks for it.
+Text that comes from the scanned code (paths, sink text, messages quoting code) is printed with
+control and bidirectional-override characters escaped, so a hostile file cannot rewrite the
+terminal.
 """
 from __future__ import annotations
 
-from typing import Dict, List
+import unicodedata
+from typing import Dict, List, Tuple
 
 from ..findings import LEVELS, Finding, ScanResult
+from ..suppress import comment_for
 from . import sorted_findings, sorted_notices
 
 _RESET = "\x1b[0m"
@@ -96,8 +105,10 @@ def summary(result: ScanResult) -> str:
     head = f"Scanned {_plural(result.files_scanned, 'file')}"
     skipped = getattr(result, "prescan_skipped", 0)
     if skipped:
-        # not silent: these files were read and syntax-checked, but hold no sink or no reachable source
-        head += f" ({skipped} needed no flow analysis)"
+        # not silent: these files were read and syntax-checked, but the pre-scan found no network
+        # read or no exec-like call in them and their imports, so no flow can start there
+        them = "it and its" if skipped == 1 else "them and their"
+        head += f" ({skipped} ruled out by a quick pre-scan: no network read or no exec-like call in {them} imports)"
     return head + ": " + "; ".join(parts) + "."
 
 
@@ -109,6 +120,61 @@ class _Style:
         return f"{code}{text}{_RESET}" if self.color and code else text
 
 
+FRAME_WIDTH = 120  # longer source lines are cut around the sink
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text`` (already cleaned): wide East Asian characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1)
+               for ch in text)
+
+
+def _window(line: str, start: int, end: int) -> Tuple[str, int, int]:
+    """Cut a long line to about :data:`FRAME_WIDTH` code points around ``start..end`` (0-based,
+    end exclusive); returns the shown text and the sink's offsets in it."""
+    if len(line) <= FRAME_WIDTH:
+        return line, start, end
+    lo = max(0, start - 30)
+    hi = min(len(line), max(end, lo + FRAME_WIDTH))
+    hi = min(hi, lo + FRAME_WIDTH)
+    head, tail = ("..." if lo else ""), ("..." if hi < len(line) else "")
+    return head + line[lo:hi] + tail, start - lo + len(head), min(end, hi) - lo + len(head)
+
+
+def code_frame(f: Finding, style: "_Style") -> List[str]:
+    """The source line with the sink underlined (``^``), ruff-style; [] without the line's text."""
+    line = f.line_text.rstrip("\r\n")
+    loc = f.location
+    if not line.strip() or loc.line < 1:
+        return []
+    start = max(0, min(loc.col - 1, len(line)))
+    end = loc.end_col - 1 if loc.end_line == loc.line else len(line.rstrip())
+    end = max(start + 1, min(end, len(line)))
+    shown, start, end = _window(line, start, end)
+    pad = _width(clean(shown[:start]))
+    marks = max(1, _width(clean(shown[start:end])))
+    gutter = " " * len(str(loc.line))
+    bar = style(_DIM, f"{gutter} |")
+    caret = style(_LEVEL_COLOR.get(f.level, ""), "^" * marks)
+    return [
+        bar,
+        f"{style(_DIM, f'{loc.line} |')} {clean(shown)}",
+        f"{bar} {' ' * pad}{caret} {style(_LEVEL_COLOR.get(f.level, ''), f.rule_id)}",
+        bar,
+    ]
+
+
+def hints(f: Finding) -> List[str]:
+    """The closing lines of a finding: where the rule is explained, and how to silence it."""
+    comment = f"`{comment_for(f.rule_id)}`"
+    if f.via is not None:
+        sink = f.via.location
+        where = f"to the sink statement ({sink.path}:{sink.line}), or to this call for runs without that file"
+    else:
+        where = "to the flagged statement"
+    return [f"= rule: rceguard rule {f.rule_id}", f"= ignore: add {comment} {clean(where)}"]
+
+
 def _finding(f: Finding, style: _Style) -> List[str]:
     lvl = _LEVEL_COLOR.get(f.level, "")
     head = (
@@ -116,15 +182,20 @@ def _finding(f: Finding, style: _Style) -> List[str]:
         f"{clean(f.message)}"
     )
     lines = [head]
-    sink = first_line(f.sink_text)
-    if sink:
-        lines.append("    " + clean(sink))
+    frame = code_frame(f, style)
+    if frame:
+        lines += ["  " + ln for ln in frame]
+    else:
+        sink = first_line(f.sink_text)
+        if sink:
+            lines.append("    " + clean(sink))
     width = len(str(len(f.steps)))
     for i, step in enumerate(f.steps, 1):
         num = f"{i:>{width}}."
         lines.append(f"  {style(_DIM, num)} {clean(step.location.short())}  {clean(step.message)}")
     for note in f.notes:
         lines.append(f"  note: {clean(note)}")
+    lines += ["  " + style(_DIM, h) for h in hints(f)]
     return lines
 
 
