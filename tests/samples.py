@@ -1,11 +1,12 @@
 """Shared by several test modules: source text in the seed's shape (a remote plugin run with exec),
-and a git runner for the tests that build repositories, which says why git failed."""
+a git runner for the tests that build repositories, which says why git failed; and the list of
+labelled case files."""
 from __future__ import annotations
 
 import os
 import subprocess
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Union
+from typing import Dict, List, Mapping, Optional, Union
 
 REMOTE_EXEC = '''\
 from types import ModuleType
@@ -53,3 +54,18 @@ def isolated_git_env(config_dir: Path) -> Dict[str, str]:
         env[f"GIT_{who}_NAME"] = "Test"
         env[f"GIT_{who}_EMAIL"] = "test@example.invalid"
     return env
+
+
+# labelled files: Python modules, notebooks (markers in the cell's source line, which is one line
+# of the .ipynb file), .pth files, and shell-kind files (shell scripts, Dockerfiles, workflow/action
+# YAML, Makefiles, `#!` scripts without a suffix), where a `# expect:` comment works too
+LABELLED_SUFFIXES = (".py", ".ipynb", ".pth")
+SHELL_KIND_SUFFIXES = (".sh", ".bash", ".zsh", ".yml", ".yaml", ".mk", ".Dockerfile")
+SHELL_KIND_NAMES = ("Dockerfile", "Containerfile", "Makefile", "GNUmakefile")
+
+
+def case_files(folder: Path) -> List[Path]:
+    """Every labelled file under ``folder``."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and (
+        p.suffix in LABELLED_SUFFIXES or p.name.endswith(SHELL_KIND_SUFFIXES) or p.name in SHELL_KIND_NAMES
+        or ("." not in p.name and p.read_bytes()[:2] == b"#!")))

@@ -9,18 +9,10 @@ import pytest
 
 from rceguard.config import Config
 from rceguard.scan import scan
+from samples import case_files
 
 CASES = Path(__file__).parent / "cases"
 MARK = re.compile(r"#\s*expect:\s*([A-Za-z0-9:, ]+)")
-# labelled files: Python modules, notebooks (markers in the cell's source line, which is one line
-# of the .ipynb file), .pth files
-SUFFIXES = (".py", ".ipynb", ".pth")
-
-
-def _labelled(folder: Path) -> List[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-
-
 def expectations(path: Path) -> Set[Tuple[int, str]]:
     out = set()
     for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -32,7 +24,7 @@ def expectations(path: Path) -> Set[Tuple[int, str]]:
 
 
 def _cases() -> List[Path]:
-    singles = [p for p in _labelled(CASES) if "projects" not in p.relative_to(CASES).parts]
+    singles = [p for p in case_files(CASES) if "projects" not in p.relative_to(CASES).parts]
     projects = sorted(p for p in (CASES / "projects").iterdir() if p.is_dir())
     return singles + projects
 
@@ -45,7 +37,7 @@ def _id(p: Path) -> str:
 def test_case(case: Path) -> None:
     result = scan([case], Config())
     assert not [n for n in result.notices if n.kind in ("read", "parse", "other")], result.notices
-    files = [case] if case.is_file() else _labelled(case)
+    files = [case] if case.is_file() else case_files(case)
     root = Path(result.root)
     expected: Set[Tuple[str, int, str]] = set()
     for f in files:
@@ -55,6 +47,14 @@ def test_case(case: Path) -> None:
     for f in result.findings:
         tok = f.rule_id + (":note" if f.level == "note" else "")
         got.add((f.location.path, f.location.line, tok))
+    # the marker comment itself is never what is reported: the finding starts before it
+    texts = {f.resolve().relative_to(root.resolve()).as_posix(): f.read_text(encoding="utf-8").splitlines() for f in files}
+    for f in result.findings:
+        lines = texts.get(f.location.path, [])
+        m = MARK.search(lines[f.location.line - 1]) if 0 < f.location.line <= len(lines) else None
+        if f.location.path.endswith(".ipynb"):
+            continue  # a cell's source line is a JSON string there
+        assert m is None or f.location.col - 1 < m.start(), f"{f.location.short()} points into its marker"
     missing = sorted(expected - got)
     extra = sorted(got - expected)
     details: Dict[str, List[str]] = {"missing": [str(m) for m in missing], "unexpected": []}
@@ -68,7 +68,7 @@ def test_case(case: Path) -> None:
 def test_every_rule_has_positive_and_negative_cases() -> None:
     rules_seen: Set[str] = set()
     negatives = 0
-    for p in _labelled(CASES):
+    for p in case_files(CASES):
         exp = expectations(p)
         rules_seen |= {tok.split(":")[0] for _, tok in exp}
         if not exp:

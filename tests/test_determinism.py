@@ -13,9 +13,10 @@ import pytest
 
 import rceguard.scan as scan_mod
 from rceguard.cli import main
+from samples import case_files
 
 CASES = Path(__file__).parent / "cases"
-FILES = sorted(str(p) for p in CASES.rglob("*") if p.suffix in (".py", ".ipynb", ".pth"))  # all labelled files
+FILES = [str(p) for p in case_files(CASES)]  # every labelled file (Python, notebooks, .pth, shell kinds)
 
 
 def _run(capsys, fmt: str, args: List[str]) -> str:

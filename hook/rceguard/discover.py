@@ -1,7 +1,8 @@
-"""Turn command-line paths into the list of Python files to scan.
+"""Turn command-line paths into the list of files to scan.
 
-* Directories are walked for ``*.py`` / ``*.pyi``, notebooks (``*.ipynb``) and ``*.pth`` files in
-  sorted order, skipping VCS directories, virtualenvs (``venv``, ``.venv`` and any directory
+* Directories are walked for ``*.py`` / ``*.pyi``, notebooks (``*.ipynb``), ``*.pth`` files and
+  the shell-kind files of :mod:`rceguard.shellfiles` (shell scripts, Dockerfiles, workflow/action
+  files, Makefiles) in sorted order, skipping VCS directories, virtualenvs (``venv``, ``.venv`` and any directory
   holding ``pyvenv.cfg`` or ``conda-meta``), ``node_modules``, caches and build output.
 * Directory symlinks are followed only when they point inside one of the scanned roots (each
   real directory is visited once, so symlink loops end); file symlinks found while walking are
@@ -22,6 +23,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Pattern, Sequence, 
 
 from .config import UsageError
 from .findings import Notice
+from .shellfiles import kind_of as shell_kind
 
 PY_SUFFIXES = (".py", ".pyi")
 
@@ -241,7 +243,7 @@ class _Walker:
             if os.path.isdir(target):
                 if not skip_dir(path, name) and not self.excluded(path):
                     self.deferred.append(path)
-            elif is_scanned_name(name) and not self.excluded(path):
+            elif (is_scanned_name(name) or shell_kind(target)) and not self.excluded(path):
                 self.file_candidate(path, target, True)
             return
         if entry.is_dir(follow_symlinks=False):
@@ -251,7 +253,7 @@ class _Walker:
                 self.notice(path, "is a directory named like a Python file; its contents are scanned as a directory")
             self.walk(path, via_link)
             return
-        if not is_scanned_name(name) or self.excluded(path):
+        if self.excluded(path) or not (is_scanned_name(name) or shell_kind(path)):
             return
         self.file_candidate(path, path, via_link)
 

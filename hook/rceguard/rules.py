@@ -423,6 +423,10 @@ _RCE004 = _rule(
         "and feed it to an interpreter without storing and checking it first: `curl -fsSL URL | sh`, "
         "`wget -qO- URL | bash`, `bash <(curl URL)`, `iex (iwr URL)`, "
         "`IEX (New-Object Net.WebClient).DownloadString(URL)`.",
+        "The same shapes in shell lines outside Python: shell scripts, Dockerfile `RUN` instructions, "
+        "GitHub workflow/action `run:` steps and Makefile recipes, including a file downloaded and "
+        "then run with no `sha256sum -c`/`gpg --verify` in between. `echo` text, comments, "
+        "here-documents written to files and pipes into `gpg --dearmor`/`tar x`/`jq` are not reported.",
     ),
     why=(
         "The interpreter runs whatever arrives, as it arrives. A compromised server, a changed "

@@ -460,6 +460,33 @@ def _analyze(
     return findings
 
 
+def _shell_kind_files(
+    files: List[Path], display: Callable[[Path], str], contents: Optional[Mapping[str, bytes]], notices: List[Notice]
+) -> Tuple[List[Path], List[Finding], Dict[str, dict]]:
+    """Split off shell scripts, Dockerfiles, workflow/action files and Makefiles
+    (:mod:`rceguard.shellfiles`) and check them; returns the Python files left, the findings, and
+    per scanned shell-kind file (display path) its suppression directives."""
+    from .shellfiles import directives, explicit_kind, scan_file
+
+    python: List[Path] = []
+    findings: List[Finding] = []
+    tables: Dict[str, dict] = {}
+    for p in files:
+        kind = explicit_kind(os.fspath(p))
+        if kind is None:
+            python.append(p)
+            continue
+        shown = display(p)
+        res = scan_file(Path(os.path.abspath(p)), shown, kind, contents.get(real_key(p)) if contents else None)
+        if res.notice is not None:
+            notices.append(res.notice)
+            if res.notice.kind != "other":
+                continue
+        findings.extend(res.findings)
+        tables[shown] = directives(res.text)
+    return python, findings, tables
+
+
 def scan(
     paths: Sequence[PathLike],
     config: Optional[Config] = None,
@@ -491,6 +518,7 @@ def scan(
     files, backends = with_backends(found.files, paths, project_root)  # in-tree build backend
     if only is not None:
         files = [p for p in files if real_key(p) in only]
+    files, shell_findings, shell_tables = _shell_kind_files(files, display, contents, notices)
     cache = FileCache(display, project_root, contents)
     use_prescan = PRESCAN if prescan is None else prescan
     prescan_args: Optional[_PrescanArgs] = None
@@ -541,7 +569,8 @@ def scan(
             item = cache.loader(Path(os.path.join(root, sink_path)))
             if item is not None:
                 texts[sink_path] = item.text
-    sup = suppress.apply(findings, texts)
+    findings += [f for f in shell_findings if rule_enabled(f.rule_id, config)]
+    sup = suppress.apply(findings, texts, shell_tables)
     sup.kept = relocate(sup.kept, position_maps)  # to the real file's lines (a notebook's JSON)
 
     # identical findings (same rule, place and message) reported twice collapse to one
@@ -553,7 +582,7 @@ def scan(
     return ScanResult(
         findings=sorted(unique.values(), key=lambda f: f.sort_key()),
         notices=sorted(set(notices)),
-        files_scanned=len(targets) + len(skipped),
+        files_scanned=len(targets) + len(skipped) + len(shell_tables),
         # ruled out by the pre-scan and never analysed: a skipped file that an analysed one calls
         # into is analysed after all (and may hold a finding), so it does not count here
         prescan_skipped=sum(1 for p in skipped if display(p) not in cache.loaded_seeded),

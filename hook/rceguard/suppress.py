@@ -116,10 +116,12 @@ class SuppressionResult:
     bare: int = 0  # of the suppressed findings, those hidden by a bare ``# rceguard: ignore``
 
 
-def apply(findings: Iterable[Finding], texts: Mapping[str, str]) -> SuppressionResult:
+def apply(findings: Iterable[Finding], texts: Mapping[str, str],
+          tables: Optional[Mapping[str, Dict[int, List[Directive]]]] = None) -> SuppressionResult:
     """Drop findings with a matching directive. ``texts`` maps a display path to its source text
-    (for a "via" finding, the sink's file too)."""
-    cache: Dict[str, Dict[int, List[Directive]]] = {}
+    (for a "via" finding, the sink's file too); ``tables``: directives already found for other
+    file kinds (shell, YAML ...), by display path."""
+    cache: Dict[str, Dict[int, List[Directive]]] = dict(tables or {})
 
     def table(path: str) -> Dict[int, List[Directive]]:
         if path not in cache:
