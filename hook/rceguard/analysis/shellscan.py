@@ -283,13 +283,8 @@ class _Parser:
             elif c == '"':
                 self.i += 1
                 self._dquoted(buf, subs)
-            elif c == "$":
-                self._dollar(buf, subs)
-            elif c == "`":
-                self._backtick(buf, subs)
             else:
-                buf.append(c)
-                self.i += 1
+                self._plain(c, buf, subs)
         if self.i == start:
             return None
         return Word(start, min(self.i, self.n), "".join(buf), subs, value_start if value_start >= 0 else start)
@@ -306,13 +301,18 @@ class _Parser:
                 if t[i + 1] != "\n":
                     buf.append(t[i + 1])
                 self.i += 2
-            elif c == "$":
-                self._dollar(buf, subs)
-            elif c == "`":
-                self._backtick(buf, subs)
             else:
-                buf.append(c)
-                self.i += 1
+                self._plain(c, buf, subs)
+
+    def _plain(self, c: str, buf: List[str], subs: List[Sub]) -> None:
+        """One character of a word (inside double quotes or not): an expansion or itself."""
+        if c == "$":
+            self._dollar(buf, subs)
+        elif c == "`":
+            self._backtick(buf, subs)
+        else:
+            buf.append(c)
+            self.i += 1
 
     def _dollar(self, buf: List[str], subs: List[Sub]) -> None:
         t, i = self.t, self.i
@@ -823,6 +823,8 @@ _PS_COMMENT_BLOCK = re.compile(r"<#.*?#>", re.S)
 
 def check_powershell(text: str) -> List[Cradle]:
     """PowerShell scripts: line by line (backtick continuations joined), comments removed."""
+    from ..frontends.notebook import strip_shell_comment  # a `#` that starts a word, outside quotes
+
     out: List[Cradle] = []
     clean = _PS_COMMENT_BLOCK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     offset = 0
@@ -830,12 +832,12 @@ def check_powershell(text: str) -> List[Cradle]:
     k = 0
     while k < len(lines):
         start = offset
-        line = _ps_strip_comment(lines[k])
+        line = strip_shell_comment(lines[k])
         joined = line
         offset += len(lines[k]) + 1
         while joined.rstrip().endswith("`") and k + 1 < len(lines):
             k += 1
-            joined = joined.rstrip()[:-1] + " " + _ps_strip_comment(lines[k])
+            joined = joined.rstrip()[:-1] + " " + strip_shell_comment(lines[k])
             offset += len(lines[k]) + 1
         k += 1
         c = find_cradle(joined)
@@ -845,19 +847,6 @@ def check_powershell(text: str) -> List[Cradle]:
             out.append(Cradle(start + lead, max(end, start + lead + 1), _short(joined.strip()),
                               f"PowerShell runs `{c}`"))
     return out
-
-
-def _ps_strip_comment(line: str) -> str:
-    quote = ""
-    for i, ch in enumerate(line):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t;"):
-            return line[:i]
-    return line
 
 
 def find_shell_cradles(text: str, powershell: bool = False) -> List[Cradle]:
