@@ -187,7 +187,7 @@ def run_ci(monkeypatch, cwd: Path, env: Dict[str, str]) -> Tuple[int, str, List[
 
 def test_pull_request_run(pr_repo: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     base = git(pr_repo, "rev-parse", "main").strip()
-    env = gh_env(tmp_path, "pull_request", {"pull_request": {"base": {"sha": base}}})
+    env = gh_env(tmp_path, "pull_request", {"pull_request": {"base": {"sha": base}}}, GITHUB_BASE_REF="main")
     status, log, commands = run_ci(monkeypatch, pr_repo, env)
     assert status == 1
 
@@ -198,22 +198,24 @@ def test_pull_request_run(pr_repo: Path, tmp_path: Path, monkeypatch, capsys) ->
     assert "%0AFlow%3A" not in errors[0]  # the message escapes only % CR LF
     assert "%0AFlow:%0A  1. new.py:5:10  `requests.get(u)` returns network data" in errors[0]
     assert all("\n" not in c and "\r" not in c for c in commands)
-    assert f"--diff {base} --changed-lines" in log
+    assert "changes since main" in log
 
+    # the SARIF is an analysis of the whole tree: code scanning compares it with the base branch's
     sarif = json.loads((pr_repo / "rceguard.sarif").read_text())
     results = sarif["runs"][0]["results"]
-    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == ["new.py", "touched.py"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == [
+        "new.py", "old.py", "touched.py", "touched.py"]
 
     assert parse_outputs(Path(env["GITHUB_OUTPUT"])) == {"findings": "2", "sarif-file": "rceguard.sarif"}
 
     summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text()
     assert summary.startswith("## rceguard: 2 findings\n")
-    assert "| Rule | Location | Message | Flow |" in summary
-    rows = [ln for ln in summary.splitlines() if ln.startswith("| RCE")]
+    assert "| Level | Rule | Location | Finding |" in summary
+    rows = [ln for ln in summary.splitlines() if ln.startswith("| error |")]
     assert len(rows) == 2
     assert "<code>new.py:5</code>" in rows[0]
-    assert "1. <code>new.py:5</code> &#96;requests.get(u)&#96; returns network data" in rows[0]
-    assert "lines changed since the merge base" in summary
+    assert "1. <code>new.py:5</code> <code>requests.get(u)</code> returns network data" in rows[0]
+    assert "Compared with <code>main</code>: **2 scanned files changed**; listed here: findings on the lines it adds" in summary
     assert "old.py" not in summary and "old.py" not in log
 
 
@@ -222,9 +224,10 @@ def test_push_run_scans_everything(pr_repo: Path, tmp_path: Path, monkeypatch) -
     status, log, commands = run_ci(monkeypatch, pr_repo, env)
     assert status == 0  # fail-on never
     assert len([c for c in commands if c.startswith("::error ")]) == 4
-    assert "--diff" not in log
+    assert "changes since" not in log
     assert parse_outputs(Path(env["GITHUB_OUTPUT"]))["findings"] == "4"
-    assert "The whole tree was scanned." in Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert "Scanned 3 files of the whole tree;" in summary and "Compared with" not in summary
 
 
 def test_explicit_inputs(pr_repo: Path, tmp_path: Path, monkeypatch) -> None:
@@ -241,7 +244,7 @@ def test_explicit_inputs(pr_repo: Path, tmp_path: Path, monkeypatch) -> None:
     env = gh_env(tmp_path, "pull_request", pr, RCEGUARD_DIFF_BASE="none")
     Path(env["GITHUB_OUTPUT"]).unlink()
     status, log, commands = run_ci(monkeypatch, pr_repo, env)
-    assert len(commands) == 4 and "--diff" not in log
+    assert len(commands) == 4 and "changes since" not in log
 
 
 def test_clean_run(tmp_path: Path, monkeypatch) -> None:
@@ -269,7 +272,7 @@ def test_hostile_content_is_escaped(tmp_path: Path, monkeypatch) -> None:
     assert "http://x/%250A::warning::pwned" in err  # %0A cannot become a new line
     assert sum(1 for c in commands if c.startswith("::warning ")) == 1  # broken.py
     summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text()
-    row = next(ln for ln in summary.splitlines() if ln.startswith("| RCE001"))
+    row = next(ln for ln in summary.splitlines() if ln.startswith("| error | RCE001"))
     assert "<img" not in summary and "&lt;img src=x onerror=alert(1)&gt;" in row
     assert "[a](http" not in summary and "&#91;a&#93;(http" in summary
     assert row.count("|") == 5  # the pipe in the code did not open a new cell
@@ -289,15 +292,14 @@ def test_errors(pr_repo: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     (pr_repo / "rceguard.sarif").write_text('{"runs": [{"results": [{"ruleId": "RCE001"}]}]}')  # stale
     env = gh_env(tmp_path, "push", {}, RCEGUARD_DIFF_BASE="no-such-ref")
     status, log, commands = run_ci(monkeypatch, pr_repo, env)
-    assert commands == []  # nothing from the stale file
     assert status == 2
-    assert "unknown revision 'no-such-ref'" in capsys.readouterr().err
+    assert len(commands) == 1 and commands[0].startswith("::error title=rceguard::`diff-base`: unknown revision 'no-such-ref'")
     assert not Path(env["GITHUB_OUTPUT"]).exists()  # no outputs: the upload step is skipped
-    assert "rceguard could not run" in Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert "## rceguard: error" in Path(env["GITHUB_STEP_SUMMARY"]).read_text()
 
     env = gh_env(tmp_path, "push", {}, RCEGUARD_CHANGED_LINES="maybe")
     status, log, commands = run_ci(monkeypatch, pr_repo, env)
-    assert status == 2 and "changed-lines must be true, false or auto" in commands[0]
+    assert status == 2 and "`changed-lines` must be true, false or auto" in commands[0]
 
     # changed-lines without a diff base: a warning, then the whole tree
     env = gh_env(tmp_path, "push", {}, RCEGUARD_CHANGED_LINES="true", RCEGUARD_FAIL_ON="never")
@@ -308,7 +310,7 @@ def test_errors(pr_repo: Path, tmp_path: Path, monkeypatch, capsys) -> None:
 def test_paths_cannot_become_options(pr_repo: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     env = gh_env(tmp_path, "push", {}, RCEGUARD_PATHS="--write-baseline=pwned.json")
     status, log, commands = run_ci(monkeypatch, pr_repo, env)
-    assert status == 2 and "path does not exist: --write-baseline=pwned.json" in capsys.readouterr().err
+    assert status == 2 and "`paths`: path does not exist: --write-baseline=pwned.json" in commands[0]
     assert not (pr_repo / "pwned.json").exists()
 
 

@@ -124,3 +124,4 @@ class ScanResult:
     # that an analysed file calls into is analysed after all and is not counted)
     prescan_skipped: int = 0
     root: str = ""  # absolute path the display paths are relative to
+    scanned: Tuple[str, ...] = ()  # display paths of the files scanned, sorted (len == files_scanned)

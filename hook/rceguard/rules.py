@@ -86,6 +86,7 @@ class Rule:
     precision: str
     default_level: str
     tags: Tuple[str, ...]
+    fix_hint: str = ""  # the first paragraph of "How to fix" (job summary, hints)
 
     def __post_init__(self) -> None:
         problems = []
@@ -213,6 +214,7 @@ def _rule(
         id=id, name=name, short=short, full=" ".join(full.split()), help_text=help_text,
         help_markdown=help_markdown, cwe=cwe, security_severity=security_severity,
         precision=precision, default_level=default_level, tags=tags,
+        fix_hint=" ".join(fix[0].split()) if fix else "",
     )
 
 

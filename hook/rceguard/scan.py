@@ -589,6 +589,7 @@ def scan(
         suppressed=sup.suppressed,
         bare_ignores=sup.bare,
         root=str(root),
+        scanned=tuple(sorted(scanned)),
     )
 
 
