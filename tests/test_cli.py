@@ -73,6 +73,22 @@ def test_rule_catalogue_and_explain(capsys) -> None:
     assert "unknown rule" in err and err.count("\n") == 1
 
 
+def test_rule_by_the_name_the_catalogue_shows(capsys) -> None:
+    assert main(["rule"]) == 0
+    catalogue = capsys.readouterr().out
+    assert "remote-code-exec" in catalogue
+    assert main(["rule", "RCE001"]) == 0
+    by_id = capsys.readouterr().out
+    for name in ("remote-code-exec", "Remote-Code-Exec"):
+        assert main(["rule", name]) == 0
+        assert capsys.readouterr().out == by_id
+    assert main(["rule", "remote-os-command"]) == 0
+    assert capsys.readouterr().out.startswith("RCE006 remote-os-command")
+    assert main(["rule", "remote-code"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "RCE001 (remote-code-exec)" in err
+
+
 def test_path_named_rule_is_scanned(tmp_path: Path, fake_engine, capsys, monkeypatch) -> None:
     (tmp_path / "rule").mkdir()
     (tmp_path / "rule" / "x.py").write_text('danger("RCE001")\n')

@@ -103,7 +103,7 @@ def _scan_parser() -> _Parser:
 
 def _rule_parser() -> _Parser:
     p = _Parser(prog="rceguard rule", description="Explain a rule, or list all rules.")
-    p.add_argument("rule_id", nargs="?", metavar="ID", help="rule id, e.g. RCE001")
+    p.add_argument("rule_id", nargs="?", metavar="ID", help="rule id or name, e.g. RCE001 or remote-code-exec")
     return p
 
 
@@ -152,9 +152,12 @@ def _run_rule(argv: Sequence[str]) -> int:
     if args.rule_id is None:
         _write_stdout(rules.catalogue(), sys.stdout)
         return EXIT_OK
-    rid = args.rule_id.strip().upper()
-    if rid not in rules.RULES:
-        _err(f"unknown rule '{args.rule_id}' (known: {', '.join(sorted(rules.RULES))})")
+    key = args.rule_id.strip()
+    by_name = {rule.name.lower(): rid for rid, rule in rules.RULES.items()}
+    rid = key.upper() if key.upper() in rules.RULES else by_name.get(key.lower().replace("_", "-"))
+    if rid is None:
+        known = ", ".join(f"{r} ({rules.RULES[r].name})" for r in sorted(rules.RULES))
+        _err(f"unknown rule '{args.rule_id}': give an id or a name from `rceguard rule` (known: {known})")
         return EXIT_ERROR
     _write_stdout(rules.explain(rid), sys.stdout)
     return EXIT_OK
