@@ -89,6 +89,18 @@ def test_rule_by_the_name_the_catalogue_shows(capsys) -> None:
     assert err.count("\n") == 1 and "RCE001 (remote-code-exec)" in err
 
 
+@pytest.mark.parametrize("typo", ["rules", "RULE", "ruel"])
+def test_a_misspelt_rule_command_says_did_you_mean(typo: str, tmp_path: Path, fake_engine, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([typo]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "did you mean `rceguard rule`" in err and f"'{typo}'" in err
+    (tmp_path / "rules").mkdir()  # an existing directory of that name is scanned as usual
+    (tmp_path / "rules" / "x.py").write_text('danger("RCE001")\n')
+    assert main(["--format", "json", "rules"]) == 1
+    assert json.loads(capsys.readouterr().out)["findings"][0]["location"]["path"] == "rules/x.py"
+
+
 def test_path_named_rule_is_scanned(tmp_path: Path, fake_engine, capsys, monkeypatch) -> None:
     (tmp_path / "rule").mkdir()
     (tmp_path / "rule" / "x.py").write_text('danger("RCE001")\n')

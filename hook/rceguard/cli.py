@@ -259,6 +259,15 @@ def _silence_stdout() -> None:
         pass
 
 
+def _looks_like_rule_command(arg: str) -> bool:
+    """``rceguard rules`` (or ``ruel``, ``RULE``): a misspelt subcommand, not a path to scan."""
+    if arg.startswith("-") or os.path.lexists(arg):
+        return False
+    import difflib
+
+    return bool(difflib.get_close_matches(arg.lower(), ["rule"], n=1, cutoff=0.75))
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``rceguard`` console script and ``python -m rceguard``."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -267,6 +276,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args and args[0] == "rule":
             return _run_rule(args[1:])
+        if args and _looks_like_rule_command(args[0]):
+            _err(f"'{args[0]}' is neither a command nor an existing path: did you mean `rceguard rule`?")
+            return EXIT_ERROR
         return _run_scan(args)
     except _ArgError as exc:
         prog = "rceguard rule" if args and args[0] == "rule" else "rceguard"
