@@ -67,6 +67,40 @@ def test_invalid_tables(tmp_path: Path, body: str, words: str) -> None:
         load_file(tmp_path / "pyproject.toml")
 
 
+@pytest.mark.parametrize("value", ["ERROR", "Error", " error "])
+def test_fail_on_is_case_insensitive_like_the_cli(tmp_path: Path, value: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.rceguard]\nfail-on = "{value}"\n')
+    assert load_file(tmp_path / "pyproject.toml").fail_on == "error"
+
+
+@pytest.mark.parametrize("key", ["select", "ignore", "exclude", "extend-sources", "extend-sinks", "extend-sanitizers"])
+def test_a_string_where_a_list_belongs_is_a_type_error(tmp_path: Path, key: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.rceguard]\n{key} = "RCE001"\n')
+    with pytest.raises(ConfigError) as info:
+        load_file(tmp_path / "pyproject.toml")
+    assert f"{key} must be a list of strings, got a string: write {key} = [\"RCE001\"]" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "key, suggestion",
+    [("fail_on", "fail-on"), ("FAIL-ON", "fail-on"), ("extend_sinks", "extend-sinks"), ("selct", "select")],
+)
+def test_an_unknown_key_suggests_the_known_one(tmp_path: Path, key: str, suggestion: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.rceguard]\n{key} = "error"\n')
+    with pytest.raises(ConfigError, match=f"unknown key '{key}' in \\[tool.rceguard\\]: did you mean '{suggestion}'\\?"):
+        load_file(tmp_path / "pyproject.toml")
+    (tmp_path / "pyproject.toml").write_text('[tool.rceguard]\ncolour = true\n')
+    with pytest.raises(ConfigError) as info:
+        load_file(tmp_path / "pyproject.toml")
+    assert "did you mean" not in str(info.value)
+
+
+def test_cli_choices_are_case_insensitive(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    assert main(["--format", "JSON", "--fail-on", "ERROR", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
 def test_invalid_toml(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.rceguard\nselect = \n")
     with pytest.raises(ConfigError, match="invalid TOML"):

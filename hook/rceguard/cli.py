@@ -36,6 +36,11 @@ class _Parser(argparse.ArgumentParser):
         raise _ArgError(message)
 
 
+def _lower(value: str) -> str:
+    """Choices are case-insensitive (``--fail-on ERROR``), like rule ids and the configuration."""
+    return value.strip().lower()
+
+
 def _scan_parser() -> _Parser:
     p = _Parser(
         prog="rceguard",
@@ -46,7 +51,7 @@ def _scan_parser() -> _Parser:
         ),
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to scan (default: .)")
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=FORMATS, type=_lower, default="text", help="output format (default: text)")
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout (`-`: stdout)"
     )
@@ -55,6 +60,7 @@ def _scan_parser() -> _Parser:
     p.add_argument(
         "--fail-on",
         choices=FAIL_ON,
+        type=_lower,
         default=None,
         help="lowest finding level that makes the exit status 1 (default: warning, or fail-on in the config)",
     )

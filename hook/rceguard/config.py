@@ -13,6 +13,7 @@ Keys (all optional)::
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -96,11 +97,25 @@ def _table_of(doc: Dict[str, Any], path: Path) -> Optional[Dict[str, Any]]:
 
 
 def _as_str_list(value: Any, key: str, path: Path) -> Tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
+    if isinstance(value, str):  # a wrong type like any other, said with the fix
+        raise ConfigError(
+            f"{path}: [tool.rceguard] {key} must be a list of strings, got a string: write {key} = "
+            + json.dumps([value], ensure_ascii=False)
+        )
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: [tool.rceguard] {key} must be a list of strings")
     return tuple(v.strip() for v in value if v.strip())
+
+
+def _did_you_mean(key: str) -> str:
+    """``: did you mean 'fail-on'?`` for ``fail_on``, ``FAIL-ON`` or ``fial-on``; else empty."""
+    import difflib
+
+    spelled = key.strip().lower().replace("_", "-")
+    if spelled in _KNOWN_KEYS:
+        return f": did you mean '{spelled}'?"
+    close = difflib.get_close_matches(spelled, sorted(_KNOWN_KEYS), n=1, cutoff=0.75)
+    return f": did you mean '{close[0]}'?" if close else ""
 
 
 def config_from_table(table: Dict[str, Any], path: Path) -> Config:
@@ -108,7 +123,8 @@ def config_from_table(table: Dict[str, Any], path: Path) -> Config:
     unknown = sorted(k for k in table if k not in _KNOWN_KEYS)
     if unknown:
         known = ", ".join(sorted(_KNOWN_KEYS))
-        raise ConfigError(f"{path}: unknown key '{unknown[0]}' in [tool.rceguard] (known keys: {known})")
+        hint = _did_you_mean(unknown[0])
+        raise ConfigError(f"{path}: unknown key '{unknown[0]}' in [tool.rceguard]{hint} (known keys: {known})")
     values: Dict[str, Any] = {}
     for key, attr in _LIST_KEYS.items():
         if key in table:
@@ -128,11 +144,11 @@ def config_from_table(table: Dict[str, Any], path: Path) -> Config:
                 raise ConfigError(f"{path}: [tool.rceguard] {key}: '{name}' is not a dotted name")
     if "fail-on" in table:
         fail_on = table["fail-on"]
-        if not isinstance(fail_on, str) or fail_on not in FAIL_ON_CHOICES:
+        if not isinstance(fail_on, str) or fail_on.strip().lower() not in FAIL_ON_CHOICES:
             raise ConfigError(
                 f"{path}: [tool.rceguard] fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, got {fail_on!r}"
             )
-        values["fail_on"] = fail_on
+        values["fail_on"] = fail_on.strip().lower()  # case-insensitive, like --fail-on
     base = path.parent
     return Config(source=path, base=base, **values)
 
