@@ -12,6 +12,12 @@ from rceguard.findings import Finding, Location
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _no_forced_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FORCE_COLOR in the developer's or CI's environment must not colour the reports under test."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
 @pytest.fixture
 def repo_root() -> Path:
     """The checkout these tests belong to."""

@@ -259,12 +259,46 @@ class _Tty:
 
 def test_color_rules(monkeypatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("TERM", raising=False)
     assert use_color(False, _Tty()) is True
     assert use_color(True, _Tty()) is False
     assert use_color(False, open(os.devnull, "w")) is False
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_color(False, _Tty()) is False
+
+
+def test_empty_no_color_keeps_colour_and_force_color_forces_it(monkeypatch) -> None:
+    """no-color.org: only a non-empty NO_COLOR disables colour; FORCE_COLOR (non-empty) forces it."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    monkeypatch.setenv("NO_COLOR", "")
+    assert use_color(False, _Tty()) is True
+    monkeypatch.delenv("NO_COLOR")
+    pipe = open(os.devnull, "w")
+    assert use_color(False, pipe) is False
+    monkeypatch.setenv("FORCE_COLOR", "")
+    assert use_color(False, pipe) is False
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert use_color(False, pipe) is True
+    monkeypatch.setenv("TERM", "dumb")
+    assert use_color(False, pipe) is True
+    monkeypatch.setenv("NO_COLOR", "1")  # the user's "no" wins over a forced "yes"
+    assert use_color(False, pipe) is False
+    monkeypatch.delenv("NO_COLOR")
+    assert use_color(True, pipe) is False
+
+
+def test_force_color_colours_a_piped_text_report(tmp_path: Path, fake_engine, capsys, monkeypatch) -> None:
+    (tmp_path / "a.py").write_text('danger("RCE001")\n')
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert main([str(tmp_path)]) == 1
+    assert "\x1b[" in capsys.readouterr().out
+    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.delenv("FORCE_COLOR")
+    assert main([str(tmp_path)]) == 1
+    assert "\x1b[" not in capsys.readouterr().out  # captured output is not a terminal
 
 
 def test_no_ansi_when_piped(tmp_path: Path) -> None:

@@ -141,8 +141,14 @@ def _write_file(path: str, text: str) -> None:
 
 
 def use_color(no_color_flag: bool, stream: TextIO) -> bool:
-    """Colour only on a TTY, never with --no-color, NO_COLOR set, or TERM=dumb."""
-    if no_color_flag or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+    """Colour on a TTY. Never with --no-color or a non-empty ``NO_COLOR`` (no-color.org: an empty
+    value does not count); always with a non-empty ``FORCE_COLOR``, even when the stream is not a
+    terminal; never on a terminal with TERM=dumb."""
+    if no_color_flag or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
     try:
