@@ -134,6 +134,25 @@ def test_nothing_changed_is_clean(acceptance: Path, monkeypatch, capsys) -> None
     assert code == 0 and data["findings"] == [] and data["summary"]["files_scanned"] == 0
 
 
+def test_diff_on_the_base_branch_says_nothing_changed(acceptance: Path, monkeypatch, capsys) -> None:
+    git(acceptance, "checkout", "-q", "main")
+    monkeypatch.chdir(acceptance)
+    assert main(["--diff", "main"]) == 0
+    captured = capsys.readouterr()
+    head = git(acceptance, "rev-parse", "HEAD").strip()
+    assert captured.err == f"rceguard: no files changed since main (merge base {head[:12]}): nothing to scan\n"
+    assert "Scanned 0 files" in captured.out
+    write(acceptance, {"notes.txt": "not python\n"})
+    assert main(["--diff", "main"]) == 0
+    assert "none of the 1 file changed since main" in capsys.readouterr().err
+    git(acceptance, "add", "notes.txt")
+    assert main(["--staged"]) == 0
+    assert "none of the 1 file staged (compared with HEAD)" in capsys.readouterr().err
+    git(acceptance, "commit", "-q", "-m", "notes")
+    assert main(["--staged"]) == 0
+    assert capsys.readouterr().err == "rceguard: no files staged (compared with HEAD): nothing to scan\n"
+
+
 def test_diff_includes_uncommitted_and_untracked_not_deleted(acceptance: Path, monkeypatch, capsys) -> None:
     write(acceptance, {"old.py": OLD + APPENDED, "untracked.py": REMOTE_EXEC, "notes.txt": "x"})
     (acceptance / "new.py").unlink()  # deleted in the working tree: not scanned, no error

@@ -235,6 +235,8 @@ def _run_scan(argv: Sequence[str]) -> int:
         result = scan(paths, config, **how)
     else:
         result = scan(paths, config, only=changeset.files, contents=changeset.contents or None, **how)
+        if result.files_scanned == 0:
+            _say_nothing_changed(changeset, args.diff)
         if args.changed_lines:
             result = changeset.filter_result(result)
     if args.write_baseline:
@@ -259,6 +261,22 @@ def _run_scan(argv: Sequence[str]) -> int:
     if fails(result, config.fail_on) or (args.strict and strict_failure(result)):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _say_nothing_changed(changeset, ref: Optional[str]) -> None:
+    """One stderr line when --diff/--staged left no file to scan, so "0 files" is not mistaken for a
+    clean check of the change."""
+    if changeset.mode == "diff":
+        since = f"changed since {ref} (merge base {changeset.base[:12]})"
+    else:
+        since = f"staged (compared with {changeset.base})"
+    n = len(changeset.files)
+    if n == 0:
+        msg = f"no files {since}: nothing to scan"
+    else:
+        files = f"{n} file{'s' if n != 1 else ''}"
+        msg = f"none of the {files} {since} is a Python file in the given paths: nothing to scan"
+    sys.stderr.write(f"rceguard: {msg}\n")
 
 
 def _silence_stdout() -> None:
