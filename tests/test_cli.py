@@ -392,7 +392,9 @@ def test_paths_relative_to_repository_root(tmp_path: Path, fake_engine, capsys, 
     data = json.loads(capsys.readouterr().out)
     # SARIF/JSON paths are relative to the repository root (what GitHub code scanning expects) ...
     assert data["findings"][0]["location"]["path"] == "services/api/pkg/a.py"
-    assert Path(data["root"]) == repo
+    assert data["root"] == ""  # no local absolute path unless asked
+    assert main(["--format", "json", "--show-root", str(repo / "services" / "api" / "pkg")]) == 1
+    assert Path(json.loads(capsys.readouterr().out)["root"]) == repo
     # ... while the engine resolves imports from the project root (nearest pyproject.toml)
     assert Path(fake_engine[-1]["root"]) == repo / "services" / "api"
 
@@ -438,3 +440,22 @@ def test_each_file_parsed_once(tmp_path: Path, fake_engine, monkeypatch, capsys)
     (tmp_path / "outside.py").write_text("x = 1\n")
     assert main([str(proj / "a.py")]) == 1
     assert counts == {"a.py": 1, "helpers.py": 1}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_reports_hold_no_absolute_local_path_unless_asked(tmp_path: Path, fake_engine, capsys, monkeypatch, fmt) -> None:
+    proj = tmp_path / "where-it-lives"
+    (proj / "pkg").mkdir(parents=True)
+    (proj / "pyproject.toml").write_text('[project]\nname = "p"\n')
+    (proj / "pkg" / "a.py").write_text('danger("RCE001")\n')
+    (proj / "pkg" / "broken.py").write_text("def f(:\n")
+    (proj / "pkg" / "gone.py").symlink_to(tmp_path / "nowhere.py")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--format", fmt, str(proj)]) == 1
+    out = capsys.readouterr().out
+    assert "pkg/a.py" in out and "pkg/broken.py" in out and "pkg/gone.py" in out
+    assert str(tmp_path) not in out and tmp_path.as_uri() not in out
+    if fmt in ("json", "sarif"):
+        assert main(["--format", fmt, "--show-root", str(proj)]) == 1
+        shown = capsys.readouterr().out
+        assert str(proj) in shown or proj.as_uri() in shown

@@ -66,6 +66,12 @@ def _scan_parser() -> _Parser:
     )
     p.add_argument("--config", metavar="FILE", help="read [tool.rceguard] from this TOML file")
     p.add_argument("--no-color", action="store_true", help="never colour the text output")
+    p.add_argument(
+        "--show-root",
+        action="store_true",
+        help="put the absolute path of the scan root in the report (JSON root, SARIF originalUriBaseIds); "
+        "by default reports hold only relative paths",
+    )
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument(
         "--jobs",
@@ -247,6 +253,10 @@ def _run_scan(argv: Sequence[str]) -> int:
     if base is not None:
         result = baseline.apply(result, base)
 
+    if not args.show_root and result.root:  # no local absolute path in a report unless asked
+        import dataclasses
+
+        result = dataclasses.replace(result, root="")
     color = args.format == "text" and output is None and use_color(args.no_color, sys.stdout)
     out = render(args.format, result, color=color)
     if out and not out.endswith("\n"):

@@ -9,7 +9,7 @@ Schema (version 1)::
     {
       "version": 1,
       "tool": {"name": "rceguard", "version": "<rceguard version>"},
-      "root": "<absolute directory the paths are relative to, or empty>",
+      "root": "<absolute directory the paths are relative to with --show-root, else empty>",
       "findings": [
         {
           "rule": "RCE001",                  # rule id, see `rceguard rule`
