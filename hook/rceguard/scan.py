@@ -14,7 +14,7 @@ from typing import Any, Callable, Collection, Dict, List, Mapping, Optional, Seq
 from .config import Config, rule_enabled
 from .discover import Excluder, discover
 from .findings import Finding, Notice, ScanResult
-from .frontends import collect as frontend_results, load, needs_full_analysis, relocate, with_backends
+from .frontends import ARCHIVE, collect as frontend_results, kind_of, load, needs_full_analysis, relocate, with_backends
 from .frontends.backend import RUNS_AT as BACKEND_RUNS_AT
 from .source import ParsedFile, SourceError, check_source, one_line, read_bytes, split_lines
 from . import suppress
@@ -487,6 +487,29 @@ def _shell_kind_files(
     return python, findings, tables
 
 
+class _NoLoader:
+    """An archive's members are all loaded up front: nothing else is read."""
+
+    @staticmethod
+    def loader(path: Path) -> Optional[ParsedFile]:
+        return None
+
+
+_NO_LOADER = _NoLoader()
+
+
+def _archive_members(path: Path, display: str, notices: List[Notice]) -> List[ParsedFile]:
+    from .frontends.archive import read_archive
+
+    try:
+        members, got = read_archive(path, display)
+    except Exception as exc:  # never a traceback for one bad archive
+        members, got = [], [Notice(path=display, kind="other",
+                                   message=one_line(f"internal error while reading the archive: {type(exc).__name__}: {exc}"))]
+    notices.extend(got)
+    return members
+
+
 def scan(
     paths: Sequence[PathLike],
     config: Optional[Config] = None,
@@ -518,6 +541,9 @@ def scan(
     files, backends = with_backends(found.files, paths, project_root)  # in-tree build backend
     if only is not None:
         files = [p for p in files if real_key(p) in only]
+    archives = [p for p in files if kind_of(p.name) == ARCHIVE]  # wheels, sdists: read in memory
+    if archives:
+        files = [p for p in files if kind_of(p.name) != ARCHIVE]
     files, shell_findings, shell_tables = _shell_kind_files(files, display, contents, notices)
     cache = FileCache(display, project_root, contents)
     use_prescan = PRESCAN if prescan is None else prescan
@@ -549,6 +575,10 @@ def scan(
         deferred = [Path(os.path.realpath(p)) for p in skipped]
         gc_pause.parsed()
         findings = _analyze(targets, cache, project_root, config, notices, deferred)
+        for archive in archives:  # each archive is a project of its own
+            members = _archive_members(archive, display(archive), notices)
+            findings += _analyze(members, _NO_LOADER, None, config, notices)  # type: ignore[arg-type]
+            targets += members
     extra_findings, extra_notices, position_maps = frontend_results(targets)  # notebooks, .pth files
     findings += extra_findings
     notices += extra_notices

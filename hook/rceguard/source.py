@@ -34,6 +34,8 @@ class ParsedFile:
     # file)", "install time (in-tree build backend)"; "" for ordinary modules (setup.py is known
     # by its name)
     runs_at: str = ""
+    # dotted module name when the file is not on disk (a member of a package archive); "": from the path
+    module_name: str = ""
 
 
 class SourceError(Exception):

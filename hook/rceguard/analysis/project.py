@@ -222,7 +222,7 @@ class Project:
             mi = self.by_path[path]
             mi.is_target = mi.is_target or is_target
             return mi
-        name = module_name_for(path, self.root)
+        name = getattr(pf, "module_name", "") or module_name_for(path, self.root)
         mi = ModuleInfo(pf, name, is_target)
         self.modules[mi.key] = mi
         self.by_path[path] = mi

@@ -13,7 +13,9 @@ One run with:
 * ``columnKind: unicodeCodePoints`` (our columns count code points);
 * ``originalUriBaseIds["%SRCROOT%"]`` when the scan root is known;
 * ``invocations[0]`` with ``executionSuccessful`` and one ``toolExecutionNotification`` per
-  notice (files that could not be read or parsed).
+  notice (files that could not be read or parsed);
+* for findings inside package archives, ``artifacts`` with the archive and its members as nested
+  artifacts (see :mod:`rceguard.report.nested`).
 
 :func:`render` is a pure function of the ScanResult; the same input gives the same bytes.
 """
@@ -27,7 +29,7 @@ from urllib.parse import quote
 
 from ..findings import Finding, Location, Notice, ScanResult
 from ..rules import RULES, Rule
-from . import INFORMATION_URI, TOOL_NAME, sorted_findings, sorted_notices, tool_version
+from . import INFORMATION_URI, TOOL_NAME, nested, sorted_findings, sorted_notices, tool_version
 from .text import first_line
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -178,7 +180,7 @@ def notification(n: Notice) -> Dict[str, Any]:
         "descriptor": {"id": f"rceguard/{n.kind or 'other'}"},
     }
     if n.path:
-        physical: Dict[str, Any] = {"artifactLocation": artifact_location(n.path)}
+        physical: Dict[str, Any] = {"artifactLocation": artifact_location(nested.notice_location(n.path))}
         if n.line > 0:
             physical["region"] = {"startLine": n.line}
         note["locations"] = [{"physicalLocation": physical}]
@@ -187,7 +189,10 @@ def notification(n: Notice) -> Dict[str, Any]:
 
 def to_dict(result: ScanResult) -> Dict[str, Any]:
     rule_index = {rule_id: i for i, rule_id in enumerate(RULES)}
-    results: List[Dict[str, Any]] = [result_object(f, rule_index) for f in sorted_findings(result)]
+    findings = sorted_findings(result)
+    results: List[Dict[str, Any]] = [result_object(f, rule_index) for f in findings]
+    artifacts = nested.Artifacts(artifact_location)  # findings inside package archives
+    nested.rewrite(results, findings, artifacts, region)
     run: Dict[str, Any] = {"tool": {"driver": _driver()}}
     base = root_uri(result.root)
     if base:
@@ -197,6 +202,8 @@ def to_dict(result: ScanResult) -> Dict[str, Any]:
         "toolExecutionNotifications": [notification(n) for n in sorted_notices(result)],
     }]
     run["columnKind"] = "unicodeCodePoints"
+    if artifacts.items:
+        run["artifacts"] = artifacts.items
     run["results"] = results
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
