@@ -526,6 +526,12 @@ _RCE006 = _rule(
         "(`[\"sh\", \"-c\", data]`, `[\"bash\", \"-c\", data]`, `[\"python\", \"-c\", data]`). "
         "Passing network data as an ordinary argument of a fixed program "
         "(`subprocess.run([\"echo\", data])`) is not reported.",
+        "Shells wired to the network: a shell or interpreter started with a socket as its standard "
+        "streams (`os.dup2(s.fileno(), 0)` and then `pty.spawn(\"/bin/sh\")`, "
+        "`subprocess.call([\"/bin/sh\", \"-i\"])` or `os.system(\"/bin/sh -i\")`; or "
+        "`stdin=s.fileno()`/`stdin=s` given to the child) runs every line the other end sends: a "
+        "reverse or bind shell. `dup2` of a regular file, `stdin=subprocess.PIPE`, and a command of "
+        "your own whose output goes to a socket are not reported.",
     ),
     why=(
         "The shell interprets the whole string: `;`, `&&`, `$(...)` and backticks let the response "

@@ -25,6 +25,7 @@ from ..knowledge import sanitizers as Z
 from ..knowledge import sinks as K
 from ..knowledge import sources as S
 from ..source import ParsedFile
+from . import netshell
 from .flow import Env, FunctionAnalyzer, SinkInfo, Summary
 from .project import RECORD_BASES, ClassInfo, FuncInfo, ModuleInfo, Project
 from .values import CONST as CONST_V, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
@@ -403,6 +404,8 @@ class Engine:
         if sink.kind == K.PROCESS:
             self.check_process(A, node, env, q, sink, args, kws)
             return
+        if sink.kind == K.CMD:
+            netshell.check_command(self, A, node, env, name)
         for i in sink.args:
             if i < len(args):
                 self.sink_value(A, node, sink.kind, self._with_file(A, node.args[i], env, args[i]), name)
@@ -467,6 +470,7 @@ class Engine:
             prog_name = "python"
         base = prog_name[:-4] if prog_name.endswith(".exe") else prog_name
         base = base.rstrip("0123456789.") if base.startswith("python") else base
+        netshell.check_process(self, A, node, env, base, argv, name)
         if literal and (base in K.SHELLS or base in K.INTERPRETERS or prog_name in K.SHELLS):
             flag_at = next((i for i, a in enumerate(argv[1:], 1)
                             if isinstance(a, ast.Constant) and a.value in K.INLINE_FLAGS), None)
@@ -582,6 +586,8 @@ class Engine:
                 if extra.labels:
                     A._weak_update(func.value, extra, env)
                 return EMPTY
+            if mname == "fileno" and netshell.is_socket(recv):
+                return netshell.SOCKET_FD
             if mname in P.CLEAN_METHODS:
                 return EMPTY
             if mname == "join" and recv.const and len(node.args) == 1 and self._char_codes(A, node.args[0], env):
@@ -682,6 +688,8 @@ class Engine:
                 if v.has(RFILE):
                     env.flags["syspath"] = v.labels[RFILE].add(A.step(node, f"made importable: `{A.text(node)}`"))
             return EMPTY
+        if q in netshell.STDIO_REDIRECTS:
+            return netshell.redirect(A, node, env, args)
         if q in K.IMPORTERS:
             t = env.flags.get("syspath")
             if t is not None:
