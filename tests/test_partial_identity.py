@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import List, Tuple
 
 import pytest
 
 from rceguard.cli import main
 
-from test_changes import _isolated_git, git  # noqa: F401  (autouse fixture: no user git configuration)
+from test_changes import _isolated_git, git, write  # noqa: F401  (autouse fixture: no user git configuration)
 
 UTIL = "def run_snippet(s, env=None):\n    exec(s, env or {})\n"
 NET = "import requests\n\n\ndef fetch_text(url):\n    return requests.get(url, timeout=10).text\n"
@@ -23,13 +23,6 @@ LOADER = (
     "def load_plugin(url):\n"
     "    run_snippet(fetch_text(url))\n"
 )
-
-
-def write(root: Path, files: Dict[str, str]) -> None:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture

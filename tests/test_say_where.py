@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Dict, List
+from typing import List
 
 import pytest
 
@@ -14,26 +14,11 @@ from rceguard.cli import main
 from rceguard.findings import Finding, Location, ScanResult
 from rceguard.report import render
 
+from test_changes import write
+from test_partial_identity import LOADER as BASE_LOADER, NET, UTIL  # the source is on line 5 of NET
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-NET = "import requests\n\n\ndef fetch_text(url):\n    return requests.get(url, timeout=10).text\n"  # read on line 5
-UTIL = "def run_snippet(s, env=None):\n    exec(s, env or {})\n"
-LOADER = (
-    "from pkg.net import fetch_text\n"
-    "from pkg.util import run_snippet\n"
-    "\n\n"
-    "def load_plugin(url):\n"
-    "    run_snippet(fetch_text(url))\n"
-    "\n\n"
-    "def load_direct(url):\n"
-    "    exec(fetch_text(url))\n"
-)
-
-
-def write(root: Path, files: Dict[str, str]) -> None:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
+LOADER = BASE_LOADER + "\n\ndef load_direct(url):\n    exec(fetch_text(url))\n"  # exec on line 10
 
 
 @pytest.fixture
