@@ -240,6 +240,7 @@ def test_explicit_inputs(pr_repo: Path, tmp_path: Path, monkeypatch) -> None:
     assert status == 1 and len(commands) == 3
     assert parse_outputs(Path(env["GITHUB_OUTPUT"])) == {"findings": "3", "sarif-file": "out dir.sarif"}
     assert (pr_repo / "out dir.sarif").is_file()
+    assert "Scanned 2 files under <code>paths</code>;" in Path(env["GITHUB_STEP_SUMMARY"]).read_text()
     # "none": the whole tree even on a pull request
     env = gh_env(tmp_path, "pull_request", pr, RCEGUARD_DIFF_BASE="none")
     Path(env["GITHUB_OUTPUT"]).unlink()

@@ -113,3 +113,25 @@ def test_diff_run_matches_the_full_baseline_and_the_sink_ignore(project: Path, m
     assert code == 1 and places(data) == [("pkg/loader.py", 6)]  # only the caller changed
     code, data = run(monkeypatch, capsys, project, "--diff", "HEAD", "--baseline", "base.json")
     assert code == 0 and data["summary"]["baselined"] == 1
+
+
+def test_realistic_project_pre_commit_batch_matches_the_full_scan(tmp_path: Path, monkeypatch, capsys) -> None:
+    """tests/cases/projects/pluginhost: a src/ layout where the CLI passes a downloaded plugin to a
+    helper that compiles and execs it. A pre-commit batch holding only cli.py reports at the call,
+    with the full scan's fingerprint; the full scan's baseline and an ignore at the exec cover it."""
+    import shutil
+
+    root = tmp_path / "pluginhost"
+    shutil.copytree(Path(__file__).parent / "cases" / "projects" / "pluginhost", root)
+    cli = "src/pluginhost/cli.py"
+    code, full = run(monkeypatch, capsys, root, "--write-baseline", "base.json", ".")
+    code, part = run(monkeypatch, capsys, root, cli)
+    assert places(part) == [(cli, 13)] and "via run_plugin() (src/pluginhost/sandbox.py:8)" in part["findings"][0]["message"]
+    assert "requests.get() (src/pluginhost/index.py:10)" in part["findings"][0]["message"]
+    code, part = run(monkeypatch, capsys, root, "--baseline", "base.json", cli)
+    assert code == 0 and part["summary"]["baselined"] == 1
+    sandbox = root / "src/pluginhost/sandbox.py"
+    sandbox.write_text(sandbox.read_text().replace("# expect: RCE001", "# rceguard: ignore[RCE001] plugins are signed"))
+    for args in (["."], [cli]):
+        code, data = run(monkeypatch, capsys, root, *args)
+        assert code == 0 and data["summary"]["suppressed"] == 1, args

@@ -301,7 +301,8 @@ def summary(outcome: Outcome, settings: Settings) -> str:
     findings = sorted(shown.findings, key=lambda f: (SEVERITY.get(f.level, 3), f.sort_key()))
     n = len(findings)
     parts: List[str] = ["## rceguard: " + ("no findings" if n == 0 else _plural(n, "finding")), ""]
-    scanned = f"Scanned {_plural(full.files_scanned, 'file')} of the whole tree"
+    where = "of the whole tree" if settings.paths == ["."] else "under <code>paths</code>"
+    scanned = f"Scanned {_plural(full.files_scanned, 'file')} {where}"
     sarif = f"the SARIF for code scanning (<code>{md(settings.sarif_file)}</code>) holds all {_plural(len(full.findings), 'finding')}"
     if outcome.changed is None:
         parts += [f"{scanned}; {sarif}.", ""]
