@@ -21,7 +21,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "report")  # report: per-file triage (report/report.py)
 FAIL_ON = ("error", "warning", "note", "never")
 
 

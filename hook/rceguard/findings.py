@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 LEVELS = ("note", "warning", "error")
 
@@ -125,3 +125,6 @@ class ScanResult:
     prescan_skipped: int = 0
     root: str = ""  # absolute path the display paths are relative to
     scanned: Tuple[str, ...] = ()  # display paths of the files scanned, sorted (len == files_scanned)
+    # display path -> what the file says it is for (module docstring or first comment), for the
+    # files with findings (``--format report``)
+    purposes: Dict[str, str] = field(default_factory=dict)

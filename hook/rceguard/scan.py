@@ -620,7 +620,18 @@ def scan(
         bare_ignores=sup.bare,
         root=str(root),
         scanned=tuple(sorted(scanned)),
+        purposes=_purposes(unique.values(), texts),
     )
+
+
+def _purposes(findings: Collection[Finding], texts: Mapping[str, str]) -> Dict[str, str]:
+    """What each file with findings says it is for (``--format report``)."""
+    if not findings:
+        return {}
+    from .report.purpose import purpose_of
+
+    paths = sorted({f.location.path for f in findings if f.location.path in texts})
+    return {p: purpose_of(texts[p]) for p in paths}
 
 
 def _with_line(f: Finding, texts: Mapping[str, str], split: Dict[str, List[str]]) -> Finding:

@@ -55,7 +55,10 @@ def load_pth(path: Path, display: str, data: bytes) -> MappedFile:
     stopped = False
     for n, line in enumerate(vlines, 1):
         pm.lines.append((Offsets(offsets[n - 1]), ""))
-        if stopped or line.startswith("#") or not executed(line):
+        if line.startswith("#") and not stopped:
+            out.append(line)  # a comment for Python too (the report's `purpose` reads it)
+            continue
+        if stopped or not executed(line):
             out.append("")
             continue
         try:

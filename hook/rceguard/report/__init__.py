@@ -1,5 +1,5 @@
-"""Reporters: turn a :class:`~rceguard.findings.ScanResult` into text, JSON, SARIF or
-GitHub workflow commands. Every reporter is a pure function of its input."""
+"""Reporters: turn a :class:`~rceguard.findings.ScanResult` into text, JSON, SARIF, GitHub
+workflow commands or the per-file triage report. Every reporter is a pure function of its input."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, List
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, List
 if TYPE_CHECKING:  # pragma: no cover
     from ..findings import Finding, Notice, ScanResult
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "report")
 
 TOOL_NAME = "rceguard"
 INFORMATION_URI = "https://github.com/rceguard/rceguard"
@@ -51,6 +51,10 @@ def render(fmt: str, result: "ScanResult", *, color: bool = False) -> str:
         from . import github
 
         return github.render(result)
+    if fmt == "report":
+        from . import report
+
+        return report.render(result)
     raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
 
 
