@@ -92,7 +92,7 @@ def test_action_structure() -> None:
     assert action["runs"]["using"] == "composite"
     inputs = action["inputs"]
     for name in ("paths", "diff-base", "changed-lines", "fail-on", "sarif-file", "upload", "category",
-                 "python-version", "version"):
+                 "python-version"):
         assert name in inputs and "description" in inputs[name], name
     assert inputs["paths"]["default"] == "."
     assert inputs["sarif-file"]["default"] == "rceguard.sarif"
@@ -114,7 +114,7 @@ def test_action_structure() -> None:
     setup = next(s for s in steps if "setup-python" in s.get("uses", ""))
     assert setup["with"]["update-environment"] is False  # does not change the caller's Python
     install = next(s for s in steps if s.get("id") == "install")
-    assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
+    assert '"$GITHUB_ACTION_PATH"' in install["run"]  # the action's own checkout, not PyPI
     scan = next(s for s in steps if s.get("id") == "scan")
     assert "rceguard.ci" in scan["run"]
     assert sum("rceguard" in s.get("run", "") and "-m rceguard" in s.get("run", "") for s in steps) == 1  # one run

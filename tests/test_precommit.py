@@ -87,16 +87,18 @@ def precommit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def _project(tmp_path: Path, rev: str, files: Dict[str, str], env: Dict[str, str]) -> Path:
+def _project(tmp_path: Path, rev: str, files: Dict[str, str], env: Dict[str, str], config: str = "") -> Path:
     repo = tmp_path / "project"
     repo.mkdir()
     run_git(repo, "init", "-q", env=env)
     (repo / ".pre-commit-config.yaml").write_text(
-        "repos:\n"
-        f"  - repo: {REPO_ROOT.as_posix()}\n"
-        f"    rev: {rev}\n"
-        "    hooks:\n"
-        "      - id: rceguard\n",
+        config or (
+            "repos:\n"
+            f"  - repo: {REPO_ROOT.as_posix()}\n"
+            f"    rev: {rev}\n"
+            "    hooks:\n"
+            "      - id: rceguard\n"
+        ),
         encoding="utf-8",
     )
     for name, text in files.items():
@@ -169,3 +171,44 @@ def test_hook_on_staged_remote_exec_file(tmp_path: Path, hook_repo_rev: str, pre
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert f"loader.py:{EXEC_LINE}:" in out and "RCE001" in out
+
+
+def _readme_pre_commit_snippets() -> List[str]:
+    import re
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## pre-commit"):]
+    section = section[:section.index("\n## ", 1)]
+    return [b for b in re.findall(r"```yaml\n(.*?)```", section, flags=re.S) if b.lstrip().startswith("#")]
+
+
+def test_readme_remote_snippet_works_once_its_placeholders_are_filled(tmp_path: Path, hook_repo_rev: str, precommit_home: Path) -> None:
+    """The README's snippet, with the URL and commit SHA it asks for: this checkout and its HEAD."""
+    snippet = _readme_pre_commit_snippets()[0]
+    assert "<URL of your rceguard checkout or fork>" in snippet and "<full commit SHA>" in snippet
+    config = snippet.replace("<URL of your rceguard checkout or fork>", REPO_ROOT.as_posix())
+    config = config.replace("<full commit SHA>", hook_repo_rev)
+    env = _offline_env(precommit_home)
+    repo = _project(tmp_path, hook_repo_rev, {"app.py": CLEAN, "loader.py": REMOTE_EXEC}, env, config=config)
+    proc = _run(repo, env, ["--all-files"])
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert f"loader.py:{EXEC_LINE}:" in out and "RCE001" in out
+
+
+def test_readme_local_snippet_works_as_written(tmp_path: Path, precommit_home: Path) -> None:
+    """``repo: local`` runs the rceguard installed where pre-commit runs (here: this test's one)."""
+    snippet = _readme_pre_commit_snippets()[1]
+    assert "repo: local" in snippet and "<" not in snippet
+    env = _offline_env(precommit_home)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    assert shutil.which("rceguard", path=env["PATH"]), "rceguard is not installed next to this Python"
+    repo = _project(tmp_path, "", {"app.py": CLEAN, "loader.py": REMOTE_EXEC}, env, config=snippet)
+    proc = _run(repo, env, ["--all-files"])
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert f"loader.py:{EXEC_LINE}:" in out and "RCE001" in out
+    (repo / "loader.py").write_text(CLEAN, encoding="utf-8")
+    run_git(repo, "add", "-A", env=env)
+    proc = _run(repo, env, ["--all-files"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr

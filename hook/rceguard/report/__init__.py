@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # pragma: no cover
 FORMATS = ("text", "json", "sarif", "github", "report")
 
 TOOL_NAME = "rceguard"
-INFORMATION_URI = "https://github.com/rceguard/rceguard"
+# No informationUri in SARIF: rceguard has no published home page that anybody has checked.
 
 
 def tool_version() -> str:
@@ -58,4 +58,4 @@ def render(fmt: str, result: "ScanResult", *, color: bool = False) -> str:
     raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
 
 
-__all__ = ["FORMATS", "render", "tool_version", "TOOL_NAME", "INFORMATION_URI"]
+__all__ = ["FORMATS", "render", "tool_version", "TOOL_NAME"]

@@ -3,7 +3,7 @@
 One run with:
 
 * ``tool.driver``: name, version, semanticVersion (when the version is SemVer),
-  informationUri and all catalogue rules (help text + Markdown, default level, tags,
+  no informationUri (no checked home page to name), and all catalogue rules (help text + Markdown, default level, tags,
   precision, ``security-severity`` as a string), always, even when nothing was found;
 * ``results`` (``[]`` when clean): ruleId + ruleIndex, level, message, the sink as
   ``locations[0]`` with a URI relative to ``%SRCROOT%`` (percent-encoded, forward slashes)
@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from ..findings import Finding, Location, Notice, ScanResult
 from ..rules import RULES, Rule
-from . import INFORMATION_URI, TOOL_NAME, nested, sorted_findings, sorted_notices, tool_version
+from . import TOOL_NAME, nested, sorted_findings, sorted_notices, tool_version
 from .text import first_line
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -123,7 +123,6 @@ def _driver() -> Dict[str, Any]:
     driver: Dict[str, Any] = {
         "name": TOOL_NAME,
         "version": version,
-        "informationUri": INFORMATION_URI,
         "rules": [rule_descriptor(rule) for rule in RULES.values()],
     }
     if _SEMVER.match(version):
