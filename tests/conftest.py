@@ -18,6 +18,17 @@ def _no_forced_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets a fresh result cache folder (``RCEGUARD_CACHE_DIR``, inherited by the
+    subprocesses it starts) outside the trees it scans: no test sees another test's results, and
+    scanning ``tests/cases`` leaves no ``.rceguard_cache`` in the checkout. Tests of the default
+    location remove the variable."""
+    folder = tmp_path_factory.mktemp("rcache") / "cache"
+    monkeypatch.setenv("RCEGUARD_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def repo_root() -> Path:
     """The checkout these tests belong to."""

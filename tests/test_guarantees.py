@@ -206,9 +206,12 @@ def _many(tree: Path, n: int) -> None:
 
 
 @pytest.mark.parametrize("start", ["default", "spawn"])
-def test_no_network_no_import_no_exec_no_stray_writes_in_a_subprocess(booby_trapped, tmp_path: Path, start: str) -> None:
+def test_no_network_no_import_no_exec_no_stray_writes_in_a_subprocess(
+    booby_trapped, tmp_path: Path, start: str, _own_result_cache: Path
+) -> None:
     """Audit hook in the scanner process and its --jobs workers: any socket use, any import or exec
-    of a scanned file, any write outside the output files is recorded (and refused)."""
+    of a scanned file, any write outside the output files and the result cache folder
+    (``RCEGUARD_CACHE_DIR``, set for every test) is recorded (and refused)."""
     tree, markers = booby_trapped
     _many(tree, scan_mod.PARALLEL_MIN_FILES + 20)
     out = tmp_path / "out"
@@ -222,7 +225,7 @@ def test_no_network_no_import_no_exec_no_stray_writes_in_a_subprocess(booby_trap
         tree,
         ["--format", "sarif", "-o", str(out / "report.sarif"), "--write-baseline", str(out / "baseline.json"),
          "--jobs", "2", str(tree)],
-        allow=[out],
+        allow=[out, _own_result_cache],
         cwd=work,
         wrapper=wrapper,
     )
@@ -234,6 +237,8 @@ def test_no_network_no_import_no_exec_no_stray_writes_in_a_subprocess(booby_trap
     assert _snapshot(tree) == before_tree and _snapshot(work) == before_cwd
     assert sorted(os.listdir(out)) == ["baseline.json", "report.sarif"]
     assert json.loads((out / "report.sarif").read_text())["runs"][0]["results"] == []
+    cached = sorted(os.listdir(_own_result_cache))
+    assert cached[:2] == [".gitignore", "CACHEDIR.TAG"] and len(cached) == 3 and cached[2].startswith("run-"), cached
 
 
 def test_the_audit_harness_does_see_violations(tmp_path: Path) -> None:
@@ -292,6 +297,29 @@ def test_writes_only_the_requested_outputs(tmp_path: Path, monkeypatch) -> None:
     assert main(["--format", "text", "--baseline", str(out / "b.json"), str(tree)]) == 0
     assert (_snapshot(tree), _snapshot(work), sorted(os.listdir(tmp_path))) == before
     assert sorted(os.listdir(out)) == ["b.json", "r.json", "r.sarif"]  # no temp files left behind
+
+
+def test_the_default_cache_folder_is_the_only_other_write(tmp_path: Path, monkeypatch) -> None:
+    """Without RCEGUARD_CACHE_DIR the result cache is ``.rceguard_cache/`` at the project root,
+    tagged (CACHEDIR.TAG, a .gitignore of ``*``); nothing else in the tree changes, and
+    ``--no-cache`` writes nothing at all."""
+    monkeypatch.delenv("RCEGUARD_CACHE_DIR", raising=False)
+    tree = tmp_path / "tree"
+    shutil.copytree(CASES, tree)
+    (tree / "pyproject.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    before = _snapshot(tree)
+    assert main(["--no-cache", "--format", "json", str(tree)]) == 1
+    assert _snapshot(tree) == before and sorted(os.listdir(tmp_path)) == ["tree"]
+    assert main(["--format", "json", str(tree)]) == 1
+    after = _snapshot(tree)
+    added = sorted(set(after) - set(before))
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert added[:3] == [".rceguard_cache", ".rceguard_cache/.gitignore", ".rceguard_cache/CACHEDIR.TAG"], added
+    assert len(added) == 4 and added[3].startswith(".rceguard_cache/run-") and added[3].endswith(".json"), added
+    assert (tree / ".rceguard_cache" / ".gitignore").read_text() == "*\n"
+    assert (tree / ".rceguard_cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert sorted(os.listdir(tmp_path)) == ["tree"]
 
 
 # -------------------------------------------------------------------------------- symlinks

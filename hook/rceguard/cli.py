@@ -92,6 +92,22 @@ def _scan_parser() -> _Parser:
         help="analyse every file fully instead of skipping the ones a byte-level pre-scan rules out "
         "(slower; the findings are the same unless the pre-scan has a bug)",
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache (default: .rceguard_cache/ at the project root)",
+    )
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the result cache in DIR (default: $RCEGUARD_CACHE_DIR, else .rceguard_cache/ at the project root)",
+    )
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress line and, with -o FILE, no summary line on stderr",
+    )
     changes = p.add_argument_group("changes and baseline")
     changes.add_argument(
         "--diff",
@@ -121,6 +137,10 @@ def _rule_parser() -> _Parser:
 
 def _err(message: str) -> None:
     sys.stderr.write(f"rceguard: error: {message}\n")
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"rceguard: {message}\n")
 
 
 def _write_stdout(text: str, stream: TextIO) -> None:
@@ -224,7 +244,17 @@ def _run_scan(argv: Sequence[str]) -> int:
         jobs = 1  # pre-commit already runs batches of files in parallel
     else:
         jobs = args.jobs or default_jobs()
-    how = {"jobs": jobs, "prescan": False if args.no_prescan else None}
+    from . import cache as cache_mod
+    from .progress import Progress, wanted
+
+    how = {
+        "jobs": jobs,
+        "prescan": False if args.no_prescan else None,
+        "result_cache": cache_mod.options_from(args.cache_dir, args.no_cache, _warn),
+    }
+    progress = Progress(sys.stderr) if wanted(sys.stderr, args.quiet) else None
+    if progress is not None:
+        how["progress"] = progress
 
     changeset = None
     if args.diff is not None or args.staged:
@@ -237,10 +267,15 @@ def _run_scan(argv: Sequence[str]) -> int:
 
         base = baseline.read(args.baseline)  # before scanning: a bad file fails fast
 
-    if changeset is None:
-        result = scan(paths, config, **how)
-    else:
-        result = scan(paths, config, only=changeset.files, contents=changeset.contents or None, **how)
+    try:
+        if changeset is None:
+            result = scan(paths, config, **how)
+        else:
+            result = scan(paths, config, only=changeset.files, contents=changeset.contents or None, **how)
+    finally:
+        if progress is not None:
+            progress.close()
+    if changeset is not None:
         if result.files_scanned == 0:
             _say_nothing_changed(changeset, args.diff)
         if args.changed_lines:
@@ -263,6 +298,10 @@ def _run_scan(argv: Sequence[str]) -> int:
         out += "\n"
     if output is not None:
         _write_file(output, out)
+        if not args.quiet:  # the report went to a file: say in one line what it holds
+            from .report.text import summary
+
+            sys.stderr.write(summary(result) + "\n")
     else:
         try:
             _write_stdout(out, sys.stdout)

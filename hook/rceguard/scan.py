@@ -9,7 +9,7 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Collection, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Collection, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .config import Config, rule_enabled
 from .discover import Excluder, discover
@@ -22,6 +22,9 @@ from . import suppress
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import Options as CacheOptions
 
 
 # ------------------------------------------------------------------------------------ root logic
@@ -122,6 +125,7 @@ class FileCache:
         # key -> (bytes, display of the discovered path)
         self._seeded: Dict[str, Tuple[bytes, str]] = {}
         self.loaded_seeded: set = set()  # displays of seeded files the engine asked for after all
+        self.on_load: Optional[Callable[[str], None]] = None  # the result cache notes what the engine reads
 
     @staticmethod
     def _key(path: PathLike) -> str:
@@ -159,6 +163,8 @@ class FileCache:
             rel = os.path.relpath(full, self.project_root)
             if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
                 return None
+            if self.on_load is not None:
+                self.on_load(full)
             hit = self.get(Path(full))
         except Exception:
             return None
@@ -190,7 +196,8 @@ START_METHOD: Optional[str] = None  # None: fork on Linux when single-threaded, 
 PRESCAN = True  # default for scan(prescan=None); tests with a stand-in engine switch it off
 
 ANALYSE, SKIPPED, BAD = "analyse", "skipped", "bad"
-_Task = Tuple[str, str, Optional[bytes]]  # (absolute path, display path, bytes to use instead of the file)
+# (absolute path, display path, bytes to use instead of the file, known to pass the syntax check)
+_Task = Tuple[str, str, Optional[bytes], bool]
 _Outcome = Tuple[str, Any]  # (ANALYSE, bytes) | (SKIPPED, bytes) | (BAD, Notice)
 
 
@@ -263,7 +270,7 @@ def _make_prescan(args: Optional[_PrescanArgs]):
 
 def _first(task: _Task, prescan, packages: _Packages) -> _Outcome:
     """Read one file and decide what it needs. Never raises."""
-    path, display, data = task
+    path, display, data, known_ok = task
     try:
         if data is None:
             data = read_bytes(Path(path))
@@ -273,7 +280,8 @@ def _first(task: _Task, prescan, packages: _Packages) -> _Outcome:
             except Exception:  # a pre-scan bug must not hide a file: analyse it fully
                 needed = True
             if not needed:
-                check_source(data, display)
+                if not known_ok:  # the result cache saw these very bytes pass
+                    check_source(data, display)
                 return SKIPPED, data
         return ANALYSE, data
     except SourceError as exc:
@@ -318,15 +326,17 @@ def _worker_run(tasks: List[_Task]) -> List[_Outcome]:
     return [_first(t, prescan, packages) for t in tasks]
 
 
-def _first_pass(tasks: List[_Task], prescan_args: Optional[_PrescanArgs], jobs: int) -> List[_Outcome]:
-    """Outcomes in the order of ``tasks``; the same whatever ``jobs`` is."""
+def _first_pass(
+    tasks: List[_Task], prescan_args: Optional[_PrescanArgs], jobs: int, tick: Optional[Callable[[int], None]] = None
+) -> List[_Outcome]:
+    """Outcomes in the order of ``tasks``; the same whatever ``jobs`` is. ``tick(n)``: n more files done."""
     results: List[Optional[List[_Outcome]]] = []
     chunks: List[List[_Task]] = []
     method = (START_METHOD or _start_method()) if jobs > 1 else ""
     if jobs > 1 and len(tasks) >= PARALLEL_MIN_FILES * (1 if method == "fork" else SPAWN_COST_FACTOR):
         size = max(8, -(-len(tasks) // (jobs * 4)))
         chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-        results = _run_pool(chunks, prescan_args, jobs, method)
+        results = _run_pool(chunks, prescan_args, jobs, method, tick)
     else:
         chunks, results = [tasks], [None]
     prescan = None
@@ -336,7 +346,11 @@ def _first_pass(tasks: List[_Task], prescan_args: Optional[_PrescanArgs], jobs: 
         if got is None:  # in-process, or the pool failed for this chunk
             if prescan is None and prescan_args is not None:
                 prescan = _make_prescan(prescan_args)
-            got = [_first(t, prescan, packages) for t in chunk]
+            got = []
+            for t in chunk:
+                got.append(_first(t, prescan, packages))
+                if tick is not None:
+                    tick(1)
         out.extend(got)
     return out
 
@@ -353,7 +367,8 @@ def _start_method() -> str:
 
 
 def _run_pool(
-    chunks: List[List[_Task]], prescan_args: Optional[_PrescanArgs], jobs: int, method: str
+    chunks: List[List[_Task]], prescan_args: Optional[_PrescanArgs], jobs: int, method: str,
+    tick: Optional[Callable[[int], None]] = None,
 ) -> List[Optional[List[_Outcome]]]:
     """Run chunks in worker processes; a chunk whose worker failed (or a pool that cannot start,
     e.g. no /dev/shm in a sandbox) comes back as None and is done in-process."""
@@ -370,6 +385,8 @@ def _run_pool(
             for i, fut in enumerate(futures):
                 try:
                     results[i] = fut.result()
+                    if tick is not None:
+                        tick(len(chunks[i]))
                 except Exception:
                     results[i] = None
     except Exception:
@@ -518,6 +535,8 @@ def scan(
     contents: Optional[Mapping[str, bytes]] = None,
     jobs: int = 1,
     prescan: Optional[bool] = None,
+    result_cache: Optional["CacheOptions"] = None,
+    progress: Optional[Callable[[str, int, int], None]] = None,
 ) -> ScanResult:
     """Scan files/directories. Raises :class:`~rceguard.config.UsageError` for a missing path.
 
@@ -525,7 +544,10 @@ def scan(
     the changed files, so the result is their intersection with ``paths``). ``contents``: real_key ->
     bytes to analyse instead of the file on disk (``--staged``: the staged blobs). ``jobs``: worker
     processes for reading and pre-scanning (the report does not depend on it). ``prescan``: skip the
-    flow analysis of files the byte-level pre-scan rules out (default :data:`PRESCAN`).
+    flow analysis of files the byte-level pre-scan rules out (default :data:`PRESCAN`). ``result_cache``:
+    reuse and store results in the result cache (:mod:`rceguard.cache`; None: no cache).
+    ``progress(phase, done, total)``: called as files are read ("read"), parsed ("parse") and
+    while the flow analysis runs ("analyse"); the report does not depend on it.
     """
     config = config or Config()
     paths = list(paths) or [os.curdir]
@@ -552,17 +574,40 @@ def scan(
         dirs = _prescan_dirs(project_root, files, _Packages())
         prescan_args = (dirs, tuple(config.extend_sinks), tuple(config.extend_sources))
     tasks: List[_Task] = [
-        (os.path.abspath(p), display(p), contents.get(real_key(p)) if contents else None) for p in files
+        (os.path.abspath(p), display(p), contents.get(real_key(p)) if contents else None, False) for p in files
     ]
+    run_cache = None
+    if result_cache is not None:
+        run_cache = _cache_run(result_cache, tasks, config, project_root, root, use_prescan, contents, files, backends)
+    if run_cache is not None:
+        hit = run_cache.hit()
+        if hit is not None:
+            return hit
+        tasks = [(t[0], t[1], d, run_cache.known_ok(t[0])) for t, d in zip(tasks, run_cache.data)]
+        cache.on_load = run_cache.note_load
+    total = len(tasks)
+    counter = [0]
+
+    def tick(n: int, phase: str = "read") -> None:
+        counter[0] += n
+        if progress is not None:
+            progress(phase, counter[0], total)
+
     targets: List[ParsedFile] = []
     skipped: List[Path] = []
+    checked: List[str] = []  # given files that decoded and parsed (or passed the syntax check)
     with _GcPause() as gc_pause:
-        for path, (kind, payload) in zip(files, _first_pass(tasks, prescan_args, max(1, jobs))):
+        outcomes = _first_pass(tasks, prescan_args, max(1, jobs), tick if progress is not None else None)
+        counter[0] = 0
+        for path, (kind, payload) in zip(files, outcomes):
+            if progress is not None:
+                tick(1, "parse")
             if kind == BAD:
                 notices.append(payload)
             elif kind == SKIPPED:
                 cache.seed(path, payload)
                 skipped.append(path)
+                checked.append(os.path.abspath(path))
             else:
                 item = load(Path(os.path.abspath(path)), display(path), payload)
                 if backends and isinstance(item, ParsedFile) and os.path.realpath(path) in backends:
@@ -570,10 +615,13 @@ def scan(
                 cache.put(path, item)
                 if isinstance(item, ParsedFile):
                     targets.append(item)
+                    checked.append(os.path.abspath(path))
                 else:
                     notices.append(item)
         deferred = [Path(os.path.realpath(p)) for p in skipped]
         gc_pause.parsed()
+        if progress is not None:
+            progress("analyse", len(targets), total)
         findings = _analyze(targets, cache, project_root, config, notices, deferred)
         for archive in archives:  # each archive is a project of its own
             members = _archive_members(archive, display(archive), notices)
@@ -609,7 +657,7 @@ def scan(
     for f in sup.kept:
         # (a notebook's positions are in its raw JSON, not in the code text: no code frame there)
         unique.setdefault(f.sort_key(), f if f.location.path in position_maps else _with_line(f, texts, split))
-    return ScanResult(
+    result = ScanResult(
         findings=sorted(unique.values(), key=lambda f: f.sort_key()),
         notices=sorted(set(notices)),
         files_scanned=len(targets) + len(skipped) + len(shell_tables),
@@ -622,6 +670,46 @@ def scan(
         scanned=tuple(sorted(scanned)),
         purposes=_purposes(unique.values(), texts),
     )
+    if run_cache is not None:
+        run_cache.save(result, checked)
+    return result
+
+
+def _cache_run(
+    options: "CacheOptions",
+    tasks: List[_Task],
+    config: Config,
+    project_root: Path,
+    root: Path,
+    use_prescan: bool,
+    contents: Optional[Mapping[str, bytes]],
+    files: Sequence[Path],
+    backends: Collection[str],
+):
+    """The result cache's view of this run (:class:`rceguard.cache.Run`), or None when the cache
+    folder cannot be used."""
+    from . import cache as cache_mod
+
+    store = cache_mod.Store.open(options, str(project_root))
+    if store is None:
+        return None
+    config_parts = {
+        "select": list(config.select),
+        "ignore": list(config.ignore),
+        "exclude": list(config.exclude),
+        "extend_sources": list(config.extend_sources),
+        "extend_sinks": list(config.extend_sinks),
+        "extend_sanitizers": list(config.extend_sanitizers),
+        "base": str(config.base) if config.base else None,
+        "source": str(config.source) if config.source else None,
+    }
+    staged = {k: cache_mod.content_hash(v) for k, v in sorted(contents.items())} if contents else None
+    # the engine resolves imports from these folders (see _prescan_dirs): what lies below them can matter
+    walk_roots = _prescan_dirs(project_root, files, _Packages())
+    key_parts = dict(project_root=str(project_root), display_root=str(root), config_parts=config_parts,
+                     prescan=use_prescan, contents=staged, backends=sorted(backends))
+    return cache_mod.Run(store, [t[:3] for t in tasks], key_parts, walk_roots,
+                         lambda p: read_bytes(Path(p)), SourceError)
 
 
 def _purposes(findings: Collection[Finding], texts: Mapping[str, str]) -> Dict[str, str]:
