@@ -36,14 +36,15 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
+from pathlib import Path
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import __version__
 from . import findings as _findings
 from .findings import ScanResult
+from .fsutil import write_atomic
 
 DIR_NAME = ".rceguard_cache"
 ENV_VAR = "RCEGUARD_CACHE_DIR"
@@ -117,24 +118,19 @@ def _racy(sig: Sig, taken_ns: int) -> bool:
     return max(sig[1], sig[2]) >= taken_ns - RACY_NS
 
 
+def _read(path: str) -> Optional[bytes]:
+    """A regular file's bytes (never blocking on a FIFO), or None."""
+    from .source import SourceError, read_bytes
+
+    try:
+        return read_bytes(Path(path))
+    except SourceError:
+        return None
+
+
 def _hash_file(path: str) -> Optional[str]:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        h = hashlib.sha256()
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return h.hexdigest()
-            h.update(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+    data = _read(path)
+    return None if data is None else content_hash(data)
 
 
 # --------------------------------------------------------------------------- the project listing
@@ -300,17 +296,7 @@ class Store:
             self.options.warn(f"cache not written ({self.directory}: {reason}); the run goes on without it")
 
     def _write(self, name: str, text: str) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=self.directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, os.path.join(self.directory, name))
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(os.path.join(self.directory, name), text, prefix=".tmp-")
 
     @staticmethod
     def entry_name(key: Dict[str, Any]) -> str:
@@ -321,24 +307,17 @@ class Store:
         """The entry stored for ``key``, or None (missing, unreadable, corrupt, foreign)."""
         path = os.path.join(self.directory, self.entry_name(key))
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+            if os.path.getsize(path) > MAX_ENTRY_BYTES:
+                return None
         except OSError:
             return None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
-                return None
-            chunks = []
-            while True:
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            entry = json.loads(b"".join(chunks).decode("utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        data = _read(path)
+        if data is None:
             return None
-        finally:
-            os.close(fd)
+        try:
+            entry = json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+            return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
             return None
         if not isinstance(entry.get("files"), dict) or not isinstance(entry.get("deps"), dict):

@@ -176,11 +176,9 @@ def use_color(no_color_flag: bool, stream: TextIO) -> bool:
         return True
     if os.environ.get("TERM") == "dumb":
         return False
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except (ValueError, OSError):
-        return False
+    from .progress import is_terminal
+
+    return is_terminal(stream)
 
 
 def _run_rule(argv: Sequence[str]) -> int:

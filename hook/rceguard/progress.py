@@ -21,6 +21,10 @@ def wanted(stream: TextIO, quiet: bool) -> bool:
     """Progress only for a person watching a terminal."""
     if quiet or "PRE_COMMIT" in os.environ or os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
         return False
+    return is_terminal(stream)
+
+
+def is_terminal(stream: TextIO) -> bool:
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())
