@@ -44,7 +44,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from . import __version__
 from . import findings as _findings
 from .findings import ScanResult
-from .fsutil import write_atomic
+from .fsutil import _replace_atomically
 
 DIR_NAME = ".rceguard_cache"
 ENV_VAR = "RCEGUARD_CACHE_DIR"
@@ -296,7 +296,9 @@ class Store:
             self.options.warn(f"cache not written ({self.directory}: {reason}); the run goes on without it")
 
     def _write(self, name: str, text: str) -> None:
-        write_atomic(os.path.join(self.directory, name), text, prefix=".tmp-")
+        # a temporary file in the folder, renamed over the entry: an entry that is a symlink is
+        # replaced, never written through
+        _replace_atomically(os.path.join(self.directory, name), text.encode("utf-8"), ".tmp-", None)
 
     @staticmethod
     def entry_name(key: Dict[str, Any]) -> str:
