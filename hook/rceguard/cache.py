@@ -440,7 +440,7 @@ class Run:
         read_error: type,
     ) -> None:
         self.store = store
-        self.data: List[Optional[bytes]] = []
+        self.data: Dict[str, bytes] = {}  # path -> the bytes hashed (the first pass uses these)
         self.hashes: Dict[str, str] = {}
         for path, _display, data in tasks:
             if data is None:
@@ -448,10 +448,9 @@ class Run:
                     data = read(path)
                 except read_error as exc:  # the first pass reads it again and names the problem
                     self.hashes[path] = f"!{getattr(exc, 'kind', '')}:{getattr(exc, 'message', exc)}"
-                    self.data.append(None)
                     continue
             self.hashes[path] = content_hash(data)
-            self.data.append(data)
+            self.data[path] = data
         self.key = run_key(files=[(t[0], t[1]) for t in tasks], **key_parts)
         self.now = listing(walk_roots, skip=[store.directory])
         self.entry = store.load(self.key)

@@ -563,6 +563,14 @@ def scan(
     files, backends = with_backends(found.files, paths, project_root)  # in-tree build backend
     if only is not None:
         files = [p for p in files if real_key(p) in only]
+    run_cache = None
+    if result_cache is not None:  # every given file counts, whatever reads it below
+        run_cache = _cache_run(result_cache, files, display, contents, config, project_root, root,
+                               PRESCAN if prescan is None else prescan, backends)
+    if run_cache is not None:
+        hit = run_cache.hit()
+        if hit is not None:
+            return hit
     archives = [p for p in files if kind_of(p.name) == ARCHIVE]  # wheels, sdists: read in memory
     if archives:
         files = [p for p in files if kind_of(p.name) != ARCHIVE]
@@ -576,14 +584,9 @@ def scan(
     tasks: List[_Task] = [
         (os.path.abspath(p), display(p), contents.get(real_key(p)) if contents else None, False) for p in files
     ]
-    run_cache = None
-    if result_cache is not None:
-        run_cache = _cache_run(result_cache, tasks, config, project_root, root, use_prescan, contents, files, backends)
     if run_cache is not None:
-        hit = run_cache.hit()
-        if hit is not None:
-            return hit
-        tasks = [(t[0], t[1], d, run_cache.known_ok(t[0])) for t, d in zip(tasks, run_cache.data)]
+        tasks = [(t[0], t[1], t[2] if t[2] is not None else run_cache.data.get(t[0]), run_cache.known_ok(t[0]))
+                 for t in tasks]
         cache.on_load = run_cache.note_load
     total = len(tasks)
     counter = [0]
@@ -677,13 +680,13 @@ def scan(
 
 def _cache_run(
     options: "CacheOptions",
-    tasks: List[_Task],
+    files: Sequence[Path],
+    display: Callable[[Path], str],
+    contents: Optional[Mapping[str, bytes]],
     config: Config,
     project_root: Path,
     root: Path,
     use_prescan: bool,
-    contents: Optional[Mapping[str, bytes]],
-    files: Sequence[Path],
     backends: Collection[str],
 ):
     """The result cache's view of this run (:class:`rceguard.cache.Run`), or None when the cache
@@ -708,7 +711,8 @@ def _cache_run(
     walk_roots = _prescan_dirs(project_root, files, _Packages())
     key_parts = dict(project_root=str(project_root), display_root=str(root), config_parts=config_parts,
                      prescan=use_prescan, contents=staged, backends=sorted(backends))
-    return cache_mod.Run(store, [t[:3] for t in tasks], key_parts, walk_roots,
+    given = [(os.path.abspath(p), display(p), contents.get(real_key(p)) if contents else None) for p in files]
+    return cache_mod.Run(store, given, key_parts, walk_roots,
                          lambda p: read_bytes(Path(p)), SourceError)
 
 
