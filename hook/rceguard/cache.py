@@ -225,6 +225,8 @@ def _enc(v: Any) -> Any:
         return {"t": [_enc(x) for x in v]}
     if isinstance(v, list):
         return [_enc(x) for x in v]
+    if isinstance(v, dict):
+        return {"d": [[_enc(k), _enc(x)] for k, x in v.items()]}
     if is_dataclass(v) and type(v).__name__ in _CLASSES and _CLASSES[type(v).__name__] is type(v):
         return {"c": type(v).__name__, "f": {f.name: _enc(getattr(v, f.name)) for f in fields(v)}}
     raise TypeError(f"not cacheable: {type(v).__name__}")
@@ -236,6 +238,8 @@ def _dec(v: Any) -> Any:
     if isinstance(v, dict):
         if set(v) == {"t"}:
             return tuple(_dec(x) for x in v["t"])
+        if set(v) == {"d"}:
+            return {_dec(k): _dec(x) for k, x in v["d"]}
         cls = _CLASSES[v["c"]]
         return cls(**{k: _dec(x) for k, x in v["f"].items()})
     return v
