@@ -205,6 +205,8 @@ def test_pull_request_run(pr_repo: Path, tmp_path: Path, monkeypatch, capsys) ->
     results = sarif["runs"][0]["results"]
     assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == [
         "new.py", "old.py", "touched.py", "touched.py"]
+    assert "originalUriBaseIds" not in sarif["runs"][0]  # no absolute path of the runner
+    assert str(pr_repo) not in (pr_repo / "rceguard.sarif").read_text()
 
     assert parse_outputs(Path(env["GITHUB_OUTPUT"])) == {"findings": "2", "sarif-file": "rceguard.sarif"}
 

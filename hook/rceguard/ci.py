@@ -230,7 +230,8 @@ def analyse(settings: Settings) -> Outcome:
     if base is not None:
         full = baseline_mod.apply(full, base)
     try:
-        write_output(settings.sarif_file, render("sarif", full), option="`sarif-file`")
+        # no absolute path of the runner in the report (like the CLI without --show-root)
+        write_output(settings.sarif_file, render("sarif", dataclasses.replace(full, root="")), option="`sarif-file`")
     except UsageError as exc:
         raise ActionError(str(exc), "give a file name in an existing folder of the workspace") from None
 
