@@ -371,13 +371,17 @@ class Engine:
             notes.append(verified)
         if t.caveat:
             notes.append(t.caveat)
-        msg = _message(rule, t, sink_name, install_time, extra, loc.path)
+        kind = source_kind(t.source_api, self.user_models) if rule not in ("RCE004", "RCE005") else ""
+        if kind and kind in self.disabled_sources:
+            return
+        msg = _message(rule, t, sink_name, install_time, extra, loc.path, kind)
         if verified:
             msg += f" Integrity check: {verified}."
         if t.caveat:
             msg += f" Note: {t.caveat}."
         f = Finding(rule_id=rule, level=level, message=msg, location=loc, steps=t.steps, statement_lines=lines,
-                    context=context, sink_text=text, source_api=t.source_api, notes=tuple(notes), via=via)
+                    context=context, sink_text=text, source_api=t.source_api, notes=tuple(notes), via=via,
+                    source_kind=kind)
         key = (rule, loc.path, loc.line, loc.col)
         bucket = self.unit_findings.setdefault(self.unit, {})
         old = bucket.get(key)
@@ -1166,7 +1170,7 @@ def _here(text: str, path: str) -> str:
     return text.replace(f"({path}:", "(line ") if text else text
 
 
-def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path: str = "") -> str:
+def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path: str = "", kind: str = "") -> str:
     first = t.steps[0].location if t.steps else None
     if first is None:
         where = ""
@@ -1180,13 +1184,18 @@ def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path
     elif rule == "RCE005":
         msg = f"Encoded payload executed: a constant decoded by {api}(){where} reaches {sink}()."
     else:
-        if api.startswith(("request.", "flask.", "quart.", "bottle.")) or "receives network data" in (
-                t.steps[0].message if t.steps else "") or "client (" in (t.steps[0].message if t.steps else ""):
-            src = f"data from an HTTP request ({api}){where}" if api else f"data from an HTTP request{where}"
+        first_msg = t.steps[0].message if t.steps else ""
+        phrase = MD.kind_phrase(kind) if kind else ""
+        if kind == "http-request" or (not kind and (api.startswith(("request.", "flask.", "quart.", "bottle."))
+                                                    or "receives network data" in first_msg or "client (" in first_msg)):
+            src = f"{phrase or 'data from an HTTP request'} ({api}){where}" if api else \
+                f"{phrase or 'data from an HTTP request'}{where}"
+        elif api.startswith("callback of ") or " " in api:
+            src = f"{phrase or 'network data'} ({api}){where}"
         elif api:
-            src = f"network data from {api}(){where}"
+            src = f"{phrase or 'network data'} from {api}(){where}"
         else:
-            src = f"network data{where}"
+            src = f"{phrase or 'network data'}{where}"
         if rule == "RCE001":
             msg = f"Network data executed as Python code: {src} reaches {sink}()."
         elif rule == "RCE002":

@@ -427,4 +427,7 @@ def source_kind(api: str, index: Optional[ModelIndex] = None) -> str:
         return "socket" if base.startswith(("socketserver.", "SocketServer.")) else "http-request"
     if base in M.CALLBACK_METHOD_KINDS:
         return M.CALLBACK_METHOD_KINDS[base]
+    for pat, _methods, kind in M.CALLBACK_METHOD_PATTERNS:
+        if re.search(pat, base):
+            return kind
     return ""

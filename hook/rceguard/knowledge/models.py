@@ -259,17 +259,60 @@ LLM_ROWS: List[Model] = [
     Model(r"re:^haystack\.components\.generators(?:\.\w+)*\.\w+Generator$", "type", type="haystack.Generator"),
     *_src("llm-completion", *_on("haystack.Generator", "run", "run_async")),
     *_typ("semantic_kernel.Kernel", "semantic_kernel.Kernel"),
+    *_typ("azure.functions.FunctionApp", "azure.functions.FunctionApp"),
+    *_typ("chalice.Chalice", "chalice.Chalice"),
+    *_typ("mcp.server.fastmcp.FastMCP", "mcp.server.fastmcp.FastMCP"),
+    *_typ("fastmcp.FastMCP", "fastmcp.FastMCP"),
+    *_typ("pydantic_ai.Agent", "pydantic_ai.Agent"),
     *_src("llm-completion", *_on("semantic_kernel.Kernel", "invoke", "invoke_prompt", "invoke_stream")),
     Model(r"re:^semantic_kernel\.connectors\.ai(?:\.\w+)*\.\w+ChatCompletion$", "type", type="semantic_kernel.Chat"),
     *_src("llm-completion", *_on("semantic_kernel.Chat", "get_chat_message_content", "get_chat_message_contents",
                                  "get_streaming_chat_message_content")),
 ]
 
-# LLM-agent tools: the model chooses the arguments
-LLM_TOOL_DECORATORS = {
-    "langchain.tools.tool", "langchain_core.tools.tool", "langchain.agents.tool", "langchain.tools.StructuredTool",
-    "crewai.tools.tool", "smolagents.tool", "llama_index.core.tools.FunctionTool.from_defaults",
-    "semantic_kernel.functions.kernel_function", "mcp.server.fastmcp.FastMCP.tool", "fastmcp.FastMCP.tool",
+# ----------------------------------------------------------------------------------- entry points
+# Decorators (bare or called) that make a function an entry point: its parameters are outside data.
+DECORATOR_SOURCES: Dict[str, str] = {
+    **{d: "llm-tool-call" for d in (
+        "langchain.tools.tool", "langchain_core.tools.tool", "langchain.agents.tool", "langchain.tools.StructuredTool",
+        "crewai.tools.tool", "crewai_tools.tool", "smolagents.tool", "semantic_kernel.functions.kernel_function",
+        "mcp.server.fastmcp.FastMCP.tool", "fastmcp.FastMCP.tool", "autogen_core.tools.FunctionTool",
+        "llama_index.core.tools.FunctionTool.from_defaults", "agents.function_tool", "pydantic_ai.Agent.tool",
+        "pydantic_ai.Agent.tool_plain")},
+    **{d: "serverless-event" for d in (
+        "functions_framework.http", "functions_framework.cloud_event", "functions_framework.typed",
+        "azure.functions.FunctionApp.route", "azure.functions.FunctionApp.queue_trigger",
+        "azure.functions.FunctionApp.blob_trigger", "azure.functions.FunctionApp.event_hub_message_trigger",
+        "azure.functions.FunctionApp.service_bus_queue_trigger", "chalice.Chalice.route", "chalice.Chalice.lambda_function")},
+    **{d: "http-request" for d in ("pyramid.view.view_config", "django.views.decorators.http.require_http_methods",
+                                    "django.views.decorators.http.require_POST", "django.views.decorators.http.require_GET",
+                                    "rest_framework.decorators.api_view", "rest_framework.decorators.action",
+                                    "django.views.decorators.csrf.csrf_exempt")},
+}
+# The same, for decorators that are methods of an object of any type (``@app.tool()``, ``@mcp.tool()``)
+DECORATOR_METHOD_SOURCES: Dict[str, str] = {"tool": "llm-tool-call", "tool_plain": "llm-tool-call"}
+# Base classes whose methods (any public method: "*") receive outside data, by pattern of the base's name
+CALLBACK_METHOD_PATTERNS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
+    (r"(?:^|\.)\w*_pb2_grpc\.\w+Servicer$", ("*",), "rpc"),  # gRPC servicers: each RPC's request
+    (r"^rpyc\.(?:core\.service\.)?Service$", ("exposed_*",), "rpc"),
+)
+# Functions that are serverless entry points by their shape: a module-level function with these
+# first parameters, named like an entry point
+HANDLER_PARAMS: Tuple[Tuple[str, ...], ...] = (("event", "context"),)
+HANDLER_NAMES = ("handler", "lambda_handler", "main", "*_handler", "handle")
+LAMBDA_SOURCE = "an AWS Lambda handler"
+# Falcon-style responders: methods with these names whose first parameters are (req, resp)
+RESPONDER_METHODS = ("on_get", "on_post", "on_put", "on_patch", "on_delete", "on_head", "on_options", "on_websocket")
+RESPONDER_SOURCE = "a Falcon responder"
+
+ENTRY_POINT_KINDS: Dict[str, str] = {**DECORATOR_SOURCES, LAMBDA_SOURCE: "serverless-event",
+                                     RESPONDER_SOURCE: "http-request", "a web route": "http-request",
+                                     **{f"*.{m}": k for m, k in DECORATOR_METHOD_SOURCES.items()}}
+CALLBACK_METHOD_KINDS: Dict[str, str] = {
+    **{b: "http-request" for b in S.CALLBACK_METHODS},
+    **{b: "socket" for b in S.CALLBACK_METHODS if b.startswith(("asyncio.", "twisted."))},
+    **{b: "websocket" for b in S.CALLBACK_METHODS if "ebsocket" in b or "Endpoint" in b and "WebSocket" in b},
+    **{b: "llm-tool-call" for b in S.CALLBACK_METHODS if "Tool" in b},
 }
 
 HUB_ROWS: List[Model] = [
@@ -415,7 +458,6 @@ SINK_ROWS: List[Model] = [
     Model("skops.io.loads", "sink", K.DATA, (0,), ("data",), unless="trusted=missing|None|False"),
     Model("dill.load_session", "sink", K.DATA, (0,), ("filename",)),
     Model("cloudpickle.load", "sink", K.DATA, (0,), ("file",)),
-    Model("pandas.read_pickle", "sink", K.DATA, (0,), ("filepath_or_buffer",)),
     Model("shelve.DbfilenameShelf", "sink", K.DATA, (0,), ("filename",)),
     Model("joblib.numpy_pickle.load", "sink", K.DATA, (0,), ("filename",)),
     Model("numpy.lib.npyio.load", "sink", K.DATA, (0,), ("file",), unless="allow_pickle=missing|False|None|0"),
@@ -513,3 +555,69 @@ def source_names(rows: Optional[Iterable[Model]] = None) -> List[str]:
     """Every API whose result (or whose callbacks' parameters) is outside data."""
     return sorted({r.api for r in (builtin_rows() if rows is None else rows)
                    if r.effect in ("source", "download", "runs-remote", "callback")})
+
+
+_GENERIC_MODULES = {"builtins", "os", "logging", "asyncio", "importlib", "multiprocessing", "code", "io", "re",
+                    "pathlib", "shutil", "urllib", "sys", "functools", "codecs", "tarfile", "zipfile", "google",
+                    "azure", "popen2"}
+# too common to say anything about a file
+_STOP_TOKENS = {"open", "http", "web", "llm", "Client", "Connection", "accept", "tool", "asyncio", "google", "push",
+                "get", "run", "chat", "query", "eval", "map", "update", "load", "create", "blob", "LM", "Object",
+                "Router", "Socket", "Kernel", "Bucket", "Blob", "AsyncClient", "ReAct", "Predict"}
+
+
+def _cond_keyword(cond: str) -> str:
+    return cond.split("=")[0].split("~")[0].split("!")[0].split("@")[0].split(":")[0]
+
+
+def _token(api: str, when: str = "", unless: str = "") -> str:
+    """One literal a file using ``api`` must hold: the keyword a condition needs, else the module
+    (or the method name, for rows of any receiver and of generic modules)."""
+    need = when or (unless if "!=" not in unless and "missing" in unless.partition("=")[2].split("|") else "")
+    kw = _cond_keyword(need) if need and need[0].isalpha() else ""
+    if kw and kw not in _STOP_TOKENS and not kw.startswith("arg"):
+        return kw
+    if api.startswith("re:"):
+        out = ""
+        for ch in api[3:].lstrip("^"):
+            if not (ch.isalnum() or ch == "_"):
+                break
+            out += ch
+        return out
+    if api.startswith("*."):
+        return api.rsplit(".", 1)[-1]
+    first = api.split(".")[0]
+    return api.rsplit(".", 1)[-1] if first in _GENERIC_MODULES else first
+
+
+def prescan_tokens(rows: Optional[Iterable[Model]] = None) -> Tuple[Tuple[bytes, ...], Tuple[bytes, ...]]:
+    """Literal tokens for the byte-level pre-scan: (sink-like, origin-like), from the rows (default:
+    the rows beyond the older tables, whose tokens the pre-scan lists itself) and the entry-point
+    tables: the module a row's API lives in, or its method name for ``*.`` rows."""
+    rows = list(LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS) if rows is None else list(rows)
+    source_apis = [r.api for r in rows if r.effect in ("source", "download", "runs-remote", "sink")]
+    source_types = {r.type for r in rows if r.effect == "type" and any(a.startswith(r.type + ".") for a in source_apis)}
+    sinks, origins = set(), set()
+    for r in rows:
+        if r.effect in ("sink", "runs-remote"):
+            sinks.add(_token(r.api, r.when, r.unless))
+        if r.effect in ("source", "download", "runs-remote", "callback") or (
+                r.effect == "type" and r.type in source_types):
+            origins.add(_token(r.api, r.when if r.effect != "download" else ""))
+        if r.effect == "type" and r.type in source_types and not r.api.startswith(("re:", "*.")):
+            last = r.api.rsplit(".", 1)[-1]
+            if last[:1].isupper():  # a client built in __init__ and used in another method
+                origins.add(last)
+    origins |= {d.split(".")[0] for d in DECORATOR_SOURCES if d.split(".")[0] not in _GENERIC_MODULES}
+    origins |= {d.rsplit(".", 2)[-2] for d in DECORATOR_SOURCES if d.split(".")[0] in _GENERIC_MODULES}
+    origins |= set(DECORATOR_METHOD_SOURCES)
+    for b, ms in S.CALLBACK_METHODS.items():
+        if b.split(".")[0] in _GENERIC_MODULES:
+            origins |= set(ms)
+        else:
+            origins.add(b.split(".")[0])
+    origins |= {"_pb2_grpc", "rpyc", "event, context"} | set(RESPONDER_METHODS)
+    sinks |= {"Interactive"}
+    sinks -= _STOP_TOKENS | {""}
+    origins -= _STOP_TOKENS | {""}
+    return tuple(sorted(t.encode() for t in sinks)), tuple(sorted(t.encode() for t in origins))
