@@ -1183,6 +1183,14 @@ def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path
         msg = f"Shell download cradle run: `{api}` is passed to {sink}()."
     elif rule == "RCE005":
         msg = f"Encoded payload executed: a constant decoded by {api}(){where} reaches {sink}()."
+    elif t.steps and t.steps[0].message.endswith("and runs it in the same call"):
+        # the call fetches outside data and runs it itself (recv_pyobj, torch.hub.load, trust_remote_code)
+        phrase = MD.kind_phrase(kind) if kind else "network data"
+        title, verb = {"RCE001": ("Network data executed as Python code", "executes"),
+                       "RCE002": ("Network data deserialized unsafely", "deserializes"),
+                       "RCE003": ("Downloaded code executed", "runs"),
+                       "RCE006": ("Network data run as an OS command", "runs")}[rule]
+        msg = f"{title}: {sink}() receives {phrase} and {verb} it in the same call."
     else:
         first_msg = t.steps[0].message if t.steps else ""
         phrase = MD.kind_phrase(kind) if kind else ""
@@ -1190,7 +1198,7 @@ def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path
                                                     or "receives network data" in first_msg or "client (" in first_msg)):
             src = f"{phrase or 'data from an HTTP request'} ({api}){where}" if api else \
                 f"{phrase or 'data from an HTTP request'}{where}"
-        elif api.startswith("callback of ") or " " in api:
+        elif api.startswith("callback of ") or " " in api or (first_msg.startswith("parameter ") and " receives " in first_msg):
             src = f"{phrase or 'network data'} ({api}){where}"
         elif api:
             src = f"{phrase or 'network data'} from {api}(){where}"

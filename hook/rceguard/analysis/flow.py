@@ -455,6 +455,7 @@ class FunctionAnalyzer:
         self.ev(s.test, env)
         body_env, else_env = env.copy(), env.copy()
         self._integrity(s.test, body_env, else_env)
+        self._allow_list(s.test, body_env, else_env)
         b = self.block(s.body, body_env)
         o = self.block(s.orelse, else_env)
         return join_envs(b, o)
@@ -463,7 +464,33 @@ class FunctionAnalyzer:
         self.ev(s.test, env)
         other = env.copy()
         self._integrity(s.test, env, other)
+        self._allow_list(s.test, env, other)
         return env
+
+    def _allow_list(self, test: ast.expr, yes: Env, no: Env) -> None:
+        """``if name in ALLOWED:`` / ``if name not in ALLOWED: raise`` / ``if name == "x":``: where the
+        test holds, ``name`` is one of the program's own values, no longer outside data."""
+        positive = True
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            positive = not positive
+            test = test.operand
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)):
+            return
+        op, other = test.ops[0], test.comparators[0]
+        if isinstance(op, (ast.In, ast.NotIn)):
+            if not isinstance(other, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+                return
+            ov = self.ev(other, yes.copy())
+            if ov.labels or (isinstance(other, (ast.Set, ast.List, ast.Tuple)) and not ov.const):
+                return
+        elif isinstance(op, (ast.Eq, ast.NotEq)):
+            if not (isinstance(other, ast.Constant) and isinstance(other.value, (str, bytes, int))):
+                return
+        else:
+            return
+        holds_in = yes if positive != isinstance(op, (ast.NotIn, ast.NotEq)) else no
+        if test.left.id in holds_in.vars or self.lookup(test.left.id).labels:
+            holds_in.vars[test.left.id] = CONST
 
     def st_While(self, s: ast.While, env: Env) -> Optional[Env]:
         return self._loop(s, env, None)

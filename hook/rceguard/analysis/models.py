@@ -415,6 +415,8 @@ def source_kind(api: str, index: Optional[ModelIndex] = None) -> str:
         api = api[len("callback of "):-2]
     for ix in ((index,) if index is not None else ()) + (BUILTIN,):
         k = ix.kind_of(api)
+        if not k and "." not in api:  # a method of an object whose type was not known
+            k = next((r.kind for r in ix.method_rows(api) if r.kind in M.SOURCE_KINDS), "")
         if k:
             return k
     from ..knowledge import sources as S
