@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Collection, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .config import Config, rule_enabled
+from .config import Config, disabled_sources, rule_enabled
 from .discover import Excluder, discover
 from .findings import Finding, Notice, ScanResult
 from .frontends import collect as frontend_results, load, needs_full_analysis, relocate, with_backends
@@ -440,6 +440,8 @@ def _analyze(
                 extend_sources=config.extend_sources,
                 extend_sinks=config.extend_sinks,
                 extend_sanitizers=config.extend_sanitizers,
+                models=config.models,
+                disabled_sources=disabled_sources(config),
                 **kwargs,
             )
         )
@@ -524,7 +526,9 @@ def scan(
     prescan_args: Optional[_PrescanArgs] = None
     if use_prescan:
         dirs = _prescan_dirs(project_root, files, _Packages())
-        prescan_args = (dirs, tuple(config.extend_sinks), tuple(config.extend_sources))
+        prescan_args = (dirs, tuple(config.extend_sinks) + tuple(r.api for r in config.models if r.effect in (
+            "sink", "runs-remote", "calls") and not r.api.startswith("re:")), tuple(config.extend_sources) + tuple(r.api for r in config.models if r.effect in (
+                "source", "download", "callback", "runs-remote", "type") and not r.api.startswith("re:")))
     tasks: List[_Task] = [
         (os.path.abspath(p), display(p), contents.get(real_key(p)) if contents else None) for p in files
     ]

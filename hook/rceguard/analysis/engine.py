@@ -1231,6 +1231,8 @@ def analyze(
     extend_sinks: Iterable[str] = (),
     extend_sanitizers: Iterable[str] = (),
     deferred: Iterable[Path] = (),
+    models: Iterable[MD.Model] = (),
+    disabled_sources: Iterable[str] = (),
 ) -> List[Finding]:
     """See the module docstring. ``deferred``: target files the pre-scan found no need to analyse
     (see :mod:`rceguard.analysis.prescan`); they are parsed and reported only if an analysed file
@@ -1239,5 +1241,6 @@ def analyze(
     project.deferred_targets = {Path(p).resolve() for p in deferred}
     for pf in targets:
         project.add(pf, True)
-    eng = Engine(project, extend_sources, extend_sinks, extend_sanitizers)
+    eng = Engine(project, extend_sources, extend_sinks, extend_sanitizers, models=tuple(models),
+                 disabled_sources=disabled_sources)
     return eng.run()

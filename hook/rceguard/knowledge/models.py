@@ -621,3 +621,26 @@ def prescan_tokens(rows: Optional[Iterable[Model]] = None) -> Tuple[Tuple[bytes,
     sinks -= _STOP_TOKENS | {""}
     origins -= _STOP_TOKENS | {""}
     return tuple(sorted(t.encode() for t in sinks)), tuple(sorted(t.encode() for t in origins))
+
+
+def table(kind: str = "") -> str:
+    """The built-in rows as a plain-text table (``rceguard models [--kind K]``). ``kind`` keeps the
+    rows of that effect, source kind or sink kind."""
+    rows = [r for r in builtin_rows() if not kind or kind in (r.effect, r.kind)]
+    lines = []
+    if not kind:
+        lines.append("Source kinds (turn one off with [tool.rceguard] sources = [\"-<kind>\"]):")
+        lines += [f"  {k:<17} {v}" for k, v in SOURCE_KINDS.items()]
+        lines.append("")
+    w = min(max([len(r.api) for r in rows] + [3]), 56)
+    lines.append(f"{'API':<{w}}  {'EFFECT':<11}  {'KIND':<15}  WHAT IT DOES")
+    for r in rows:
+        lines.append(f"{r.api:<{w}}  {r.effect:<11}  {r.kind or '-':<15}  {r.describe()}")
+    lines.append("")
+    lines.append(f"{len(rows)} rows. Entry points (decorators, framework base classes, serverless handlers) are "
+                 "listed in rceguard/knowledge/models.py and sources.py.")
+    return "\n".join(lines) + "\n"
+
+
+def kinds_for_filter() -> List[str]:
+    return sorted(set(EFFECTS) | set(SOURCE_KINDS) | set(SINK_KINDS))
