@@ -432,6 +432,10 @@ def _analyze(
         kwargs: Dict[str, Any] = {}
         if deferred:
             kwargs["deferred"] = deferred
+        if config.models:
+            kwargs["models"] = config.models
+        if config.sources:
+            kwargs["disabled_sources"] = disabled_sources(config)
         return list(
             engine.analyze(
                 batch,
@@ -440,8 +444,6 @@ def _analyze(
                 extend_sources=config.extend_sources,
                 extend_sinks=config.extend_sinks,
                 extend_sanitizers=config.extend_sanitizers,
-                models=config.models,
-                disabled_sources=disabled_sources(config),
                 **kwargs,
             )
         )
