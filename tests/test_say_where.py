@@ -37,7 +37,7 @@ def out(monkeypatch, capsys, root: Path, *args: str) -> str:
 
 def test_a_source_in_another_file_is_named_with_its_file(project: Path, monkeypatch, capsys) -> None:
     text = out(monkeypatch, capsys, project, "pkg/loader.py")
-    assert "network data from requests.get() (pkg/net.py:5) reaches exec()" in text
+    assert "an HTTP response body from requests.get() (pkg/net.py:5) reaches exec()" in text
     assert "(line 5)" not in text
     sarif = json.loads(out(monkeypatch, capsys, project, "--format", "sarif", "pkg/loader.py"))
     messages = [r["message"]["text"] for r in sarif["runs"][0]["results"]]
@@ -50,7 +50,7 @@ def test_a_source_in_another_file_is_named_with_its_file(project: Path, monkeypa
 def test_a_source_in_the_same_file_keeps_the_short_form(tmp_path: Path, monkeypatch, capsys) -> None:
     write(tmp_path, {"m.py": "import requests\n\n\ndef f(u):\n    code = requests.get(u).text\n    exec(code)\n"})
     text = out(monkeypatch, capsys, tmp_path, "m.py")
-    assert "network data from requests.get() (line 5) reaches exec()" in text
+    assert "an HTTP response body from requests.get() (line 5) reaches exec()" in text
 
 
 def test_an_integrity_check_in_another_file_is_named_with_its_file(tmp_path: Path, monkeypatch, capsys) -> None:

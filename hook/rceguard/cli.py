@@ -135,6 +135,24 @@ def _rule_parser() -> _Parser:
     return p
 
 
+def _models_parser() -> _Parser:
+    p = _Parser(prog="rceguard models", description="List the built-in API models (sources, sinks, effects).")
+    p.add_argument("--kind", metavar="K", help="only rows of this effect, source kind or sink kind "
+                   "(e.g. source, sink, llm-completion, data)")
+    return p
+
+
+def _run_models(argv: Sequence[str]) -> int:
+    args = _models_parser().parse_args(list(argv))
+    from .knowledge import models
+
+    if args.kind is not None and args.kind not in models.kinds_for_filter():
+        _err(f"unknown kind '{args.kind}' (known: {', '.join(models.kinds_for_filter())})")
+        return EXIT_ERROR
+    _write_stdout(models.table(args.kind or ""), sys.stdout)
+    return EXIT_OK
+
+
 def _err(message: str) -> None:
     sys.stderr.write(f"rceguard: error: {message}\n")
 
@@ -353,12 +371,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args and args[0] == "rule":
             return _run_rule(args[1:])
+        if args and args[0] == "models":
+            return _run_models(args[1:])
         if args and _looks_like_rule_command(args[0]):
             _err(f"'{args[0]}' is neither a command nor an existing path: did you mean `rceguard rule`?")
             return EXIT_ERROR
         return _run_scan(args)
     except _ArgError as exc:
-        prog = "rceguard rule" if args and args[0] == "rule" else "rceguard"
+        prog = f"rceguard {args[0]}" if args and args[0] in ("rule", "models") else "rceguard"
         sys.stderr.write(f"{prog}: error: {exc} (see `{prog} --help`)\n")
         return EXIT_ERROR
     except UsageError as exc:

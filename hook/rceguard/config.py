@@ -41,6 +41,9 @@ class Config:
     extend_sources: Tuple[str, ...] = ()
     extend_sinks: Tuple[str, ...] = ()
     extend_sanitizers: Tuple[str, ...] = ()
+    # [tool.rceguard.models] rows (rceguard.knowledge.models.Model), and the source kinds kept
+    models: Tuple[Any, ...] = ()
+    sources: Tuple[str, ...] = ()  # empty: every kind; "-kind" entries only: every kind but those
     # where the configuration came from (None: defaults); exclude globs are relative to ``base``
     source: Optional[Path] = None
     base: Optional[Path] = None
@@ -58,7 +61,7 @@ _LIST_KEYS = {
     "extend-sinks": "extend_sinks",
     "extend-sanitizers": "extend_sanitizers",
 }
-_KNOWN_KEYS = set(_LIST_KEYS) | {"fail-on"}
+_KNOWN_KEYS = set(_LIST_KEYS) | {"fail-on", "models", "models-file", "sources"}
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -150,7 +153,144 @@ def config_from_table(table: Dict[str, Any], path: Path) -> Config:
             )
         values["fail_on"] = fail_on.strip().lower()  # case-insensitive, like --fail-on
     base = path.parent
+    if "sources" in table:
+        values["sources"] = _sources(_as_str_list(table["sources"], "sources", path), path)
+    rows: List[Any] = []
+    if "models-file" in table:
+        mf = table["models-file"]
+        if not isinstance(mf, str) or not mf.strip():
+            raise ConfigError(f"{path}: [tool.rceguard] models-file must be a file name")
+        mpath = (base / mf).resolve()
+        doc = _read_toml(mpath)
+        mtable = doc.get("models", doc)
+        rows += _model_rows(mtable, mpath, "models")
+    if "models" in table:
+        rows += _model_rows(table["models"], path, "[tool.rceguard.models]")
+    if rows:
+        values["models"] = tuple(rows)
     return Config(source=path, base=base, **values)
+
+
+def _sources(kinds: Tuple[str, ...], path: Path) -> Tuple[str, ...]:
+    from .knowledge.models import SOURCE_KINDS
+
+    for k in kinds:
+        name = k[1:] if k.startswith("-") else k
+        if name not in SOURCE_KINDS:
+            raise ConfigError(f"{path}: [tool.rceguard] sources: unknown source kind '{name}' "
+                              f"(known: {', '.join(sorted(SOURCE_KINDS))})")
+    neg = [k.startswith("-") for k in kinds]
+    if any(neg) and not all(neg):
+        raise ConfigError(f"{path}: [tool.rceguard] sources: list the kinds to keep, or only '-kind' entries to "
+                          "turn those off, not both")
+    return kinds
+
+
+def disabled_sources(config: Config) -> Tuple[str, ...]:
+    """The source kinds ``sources`` turns off."""
+    from .knowledge.models import SOURCE_KINDS
+
+    if not config.sources:
+        return ()
+    if all(k.startswith("-") for k in config.sources):
+        return tuple(sorted(k[1:] for k in config.sources))
+    return tuple(sorted(k for k in SOURCE_KINDS if k not in config.sources))
+
+
+_MODEL_KEYS = {"effect": str, "kind": str, "args": list, "kwargs": list, "to": int, "to-kw": str, "unless": str,
+               "when": str, "type": str, "rule": str, "pinned": str}
+_API = re.compile(r"^(?:\*\.)?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def _model_rows(table: Any, path: Path, where: str) -> List[Any]:
+    """``"api" = "effect [kind] [argN ...]"`` or ``"api" = {effect = ..., kind = ..., args = [0]}``
+    (or a list of those) -> model rows."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {where} must be a table of API name = model")
+    out = []
+    for api, spec in table.items():
+        if not (isinstance(api, str) and (_API.match(api) or api.startswith("re:"))):
+            raise ConfigError(f"{path}: {where}: '{api}' is not a dotted name (or '*.method', 're:pattern')")
+        specs = spec if isinstance(spec, list) else [spec]
+        for one in specs:
+            out.append(_model_row(api, one, path, where))
+    return out
+
+
+def _model_row(api: str, spec: Any, path: Path, where: str) -> Any:
+    from .knowledge import models as M
+
+    bad = f"{path}: {where}: '{api}'"
+    fields: Dict[str, Any] = {}
+    if isinstance(spec, str):
+        words = spec.split()
+        if not words:
+            raise ConfigError(f"{bad}: empty model")
+        fields["effect"] = words[0]
+        args: List[int] = []
+        for w in words[1:]:
+            if re.match(r"^arg\d+$", w):
+                args.append(int(w[3:]))
+            elif w == "receiver":
+                args.append(-1)
+            elif re.match(r"^to=arg\d+$", w):
+                fields["to"] = int(w[6:])
+            elif re.match(r"^RCE00\d$", w.upper()):
+                fields["rule"] = w.upper()
+            elif "=" in w or "~" in w:
+                fields["unless"] = w
+            elif fields["effect"] == "type":
+                fields["type"] = w
+            else:
+                fields["kind"] = w
+        if args:
+            fields["args"] = args
+    elif isinstance(spec, dict):
+        for k, v in spec.items():
+            want = _MODEL_KEYS.get(k)
+            if want is None:
+                raise ConfigError(f"{bad}: unknown key '{k}' (known: {', '.join(sorted(_MODEL_KEYS))})")
+            if k == "args" and isinstance(v, int):
+                v = [v]
+            if not isinstance(v, want) or isinstance(v, bool):
+                raise ConfigError(f"{bad}: '{k}' must be a {want.__name__}")
+            fields[k.replace("-", "_")] = v
+    else:
+        raise ConfigError(f"{bad}: a model is a string or a table")
+    effect = fields.get("effect")
+    if effect not in M.USER_EFFECTS:
+        raise ConfigError(f"{bad}: unknown effect '{effect}' (known: {', '.join(M.USER_EFFECTS)})")
+    kind = fields.get("kind", "")
+    if effect in ("source", "download", "runs-remote", "callback"):
+        kind = kind or ("download" if effect == "download" else "custom")
+        if kind not in M.SOURCE_KINDS:
+            raise ConfigError(f"{bad}: unknown source kind '{kind}' (known: {', '.join(sorted(M.SOURCE_KINDS))})")
+    elif effect == "sink":
+        kind = kind or "code"
+        if kind not in M.SINK_KINDS:
+            raise ConfigError(f"{bad}: unknown sink kind '{kind}' (known: {', '.join(M.SINK_KINDS)})")
+    elif kind:
+        raise ConfigError(f"{bad}: effect '{effect}' takes no kind")
+    if effect == "type" and not fields.get("type"):
+        raise ConfigError(f"{bad}: effect 'type' needs the type name")
+    if effect == "runs-remote":
+        rule = fields.get("rule", "RCE002")
+        if rule not in ("RCE001", "RCE002", "RCE003", "RCE006"):
+            raise ConfigError(f"{bad}: rule must be RCE001, RCE002, RCE003 or RCE006")
+        fields["rule"] = rule
+    if effect in ("writes", "copies") and fields.get("to") is None and not fields.get("to_kw"):
+        raise ConfigError(f"{bad}: effect '{effect}' needs 'to' (the destination argument)")
+    args = tuple(fields.pop("args", ()))
+    if not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+        raise ConfigError(f"{bad}: 'args' must be a list of argument positions")
+    kwargs = tuple(fields.pop("kwargs", ()))
+    if not all(isinstance(a, str) for a in kwargs):
+        raise ConfigError(f"{bad}: 'kwargs' must be a list of keyword names")
+    fields.pop("effect", None)
+    fields.pop("kind", None)
+    if effect in ("writes", "copies", "opens") and not args:
+        args = (0,)
+    return M.Model(api, effect, kind, args, kwargs, origin=str(path), **fields)
 
 
 def load_file(path: Path) -> Config:

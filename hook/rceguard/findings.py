@@ -77,6 +77,9 @@ class Finding:
         if self.via is not None:
             return self.via
         return SinkRef(self.location, self.statement_lines, self.sink_text, self.context)
+    # which kind of outside data the flow starts from ("llm-completion", "http-request" ...; see
+    # ``rceguard models``), "" for encoded payloads and cradles
+    source_kind: str = ""
 
     @property
     def fingerprint(self) -> str:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Collection, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .config import Config, rule_enabled
+from .config import Config, disabled_sources, rule_enabled
 from .discover import Excluder, discover
 from .findings import Finding, Notice, ScanResult
 from .frontends import ARCHIVE, collect as frontend_results, kind_of, load, needs_full_analysis, relocate, with_backends
@@ -449,6 +449,10 @@ def _analyze(
         kwargs: Dict[str, Any] = {}
         if deferred:
             kwargs["deferred"] = deferred
+        if config.models:
+            kwargs["models"] = config.models
+        if config.sources:
+            kwargs["disabled_sources"] = disabled_sources(config)
         return list(
             engine.analyze(
                 batch,
@@ -580,7 +584,9 @@ def scan(
     prescan_args: Optional[_PrescanArgs] = None
     if use_prescan:
         dirs = _prescan_dirs(project_root, files, _Packages())
-        prescan_args = (dirs, tuple(config.extend_sinks), tuple(config.extend_sources))
+        prescan_args = (dirs, tuple(config.extend_sinks) + tuple(r.api for r in config.models if r.effect in (
+            "sink", "runs-remote", "calls") and not r.api.startswith("re:")), tuple(config.extend_sources) + tuple(r.api for r in config.models if r.effect in (
+                "source", "download", "callback", "runs-remote", "type") and not r.api.startswith("re:")))
     tasks: List[_Task] = [
         (os.path.abspath(p), display(p), contents.get(real_key(p)) if contents else None, False) for p in files
     ]

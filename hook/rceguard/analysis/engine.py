@@ -25,8 +25,12 @@ from ..knowledge import sanitizers as Z
 from ..knowledge import sinks as K
 from ..knowledge import sources as S
 from ..source import ParsedFile
+from ..knowledge import models as MD
 from . import netshell
 from .flow import Env, FunctionAnalyzer, SinkInfo, Summary
+from .models import BUILTIN as BUILTIN_MODELS
+from .models import ModelIndex, source_kind
+from .models import apply as apply_models
 from .project import RECORD_BASES, ClassInfo, FuncInfo, ModuleInfo, Project
 from .values import CONST as CONST_V, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
 
@@ -50,11 +54,8 @@ DEFAULT_LEVEL = {"RCE001": "error", "RCE002": "error", "RCE003": "error", "RCE00
 SINK_VERB = {"RCE001": "executed by", "RCE002": "deserialized by", "RCE003": "run by",
              "RCE004": "run by", "RCE005": "executed by", "RCE006": "run as a command by"}
 
-_SOURCE_CALLS = set(S.CALL_SOURCES) | {f"{b}.{m}" for b, ms in S.CLASS_METHOD_SOURCES.items() for m in ms} | {
-    f"{S.REQUEST_TYPE}.{m}" for m in S.REQUEST_METHODS}
-_OS_L = {"os.execl", "os.execle", "os.execlp", "os.execlpe", "os.spawnl", "os.spawnle", "os.spawnlp", "os.spawnlpe"}
-_OS_V = {"os.execv", "os.execve", "os.execvp", "os.execvpe", "os.spawnv", "os.spawnve", "os.spawnvp",
-         "os.spawnvpe", "os.posix_spawn", "os.posix_spawnp"}
+_EFFECT_RANK = {e: i for i, e in enumerate(MD.RESULT_ORDER)}
+_RULE_KIND = {"RCE002": K.DATA, "RCE003": K.FILE, "RCE006": K.CMD}
 
 
 def _short(q: str) -> str:
@@ -63,7 +64,8 @@ def _short(q: str) -> str:
 
 class Engine:
     def __init__(self, project: Project, extend_sources: Iterable[str] = (), extend_sinks: Iterable[str] = (),
-                 extend_sanitizers: Iterable[str] = ()) -> None:
+                 extend_sanitizers: Iterable[str] = (), models: Iterable[MD.Model] = (),
+                 disabled_sources: Iterable[str] = ()) -> None:
         self.project = project
         self.extra_sources = set(extend_sources)
         self.extra_sinks: Dict[str, str] = {}
@@ -71,6 +73,20 @@ class Engine:
             name, _, rule = s.partition(":")
             self.extra_sinks[name.strip()] = (rule.strip().upper() or "RCE001")
         self.extra_sanitizers = set(extend_sanitizers)
+        # the shorthands are model rows too; user rows come first among rows of the same effect
+        rows = [MD.Model(n, "sink", _RULE_KIND.get(r, K.CODE), origin="config") for n, r in self.extra_sinks.items()]
+        rows += [MD.Model(n, "source", "custom", origin="config") for n in sorted(self.extra_sources)]
+        rows += [MD.Model(n, "check", origin="config") for n in sorted(self.extra_sanitizers)]
+        rows += list(models)
+        for r in models:
+            if r.effect in ("sink", "runs-remote"):
+                self.extra_sinks.setdefault(r.api, r.rule or "RCE001")
+            elif r.effect == "check":
+                self.extra_sanitizers.add(r.api)
+            elif r.effect in ("source", "download", "callback"):
+                self.extra_sources.add(r.api)
+        self.user_models: Optional[ModelIndex] = ModelIndex(rows) if rows else None
+        self.disabled_sources = frozenset(disabled_sources)
         self.summaries: Dict[str, Summary] = {}
         self.funcs: Dict[str, FuncInfo] = {}
         self.classes: Dict[str, ClassInfo] = {}
@@ -356,13 +372,17 @@ class Engine:
             notes.append(verified)
         if t.caveat:
             notes.append(t.caveat)
-        msg = _message(rule, t, sink_name, install_time, extra, loc.path)
+        kind = source_kind(t.source_api, self.user_models) if rule not in ("RCE004", "RCE005") else ""
+        if kind and kind in self.disabled_sources:
+            return
+        msg = _message(rule, t, sink_name, install_time, extra, loc.path, kind)
         if verified:
             msg += f" Integrity check: {verified}."
         if t.caveat:
             msg += f" Note: {t.caveat}."
         f = Finding(rule_id=rule, level=level, message=msg, location=loc, steps=t.steps, statement_lines=lines,
-                    context=context, sink_text=text, source_api=t.source_api, notes=tuple(notes), via=via)
+                    context=context, sink_text=text, source_api=t.source_api, notes=tuple(notes), via=via,
+                    source_kind=kind)
         key = (rule, loc.path, loc.line, loc.col)
         bucket = self.unit_findings.setdefault(self.unit, {})
         old = bucket.get(key)
@@ -444,14 +464,14 @@ class Engine:
             return
         argv: List[ast.expr]
         literal = isinstance(prog, (ast.List, ast.Tuple))
-        if q in _OS_L:
+        if sink.argv == "execl":
             argv = [prog] + list(node.args[idx + 2:])
-        elif q in _OS_V:
+        elif sink.argv == "execv":
             rest = node.args[idx + 1] if len(node.args) > idx + 1 else None
             argv = [prog] + (list(rest.elts[1:]) if isinstance(rest, (ast.List, ast.Tuple)) else [])
             literal = isinstance(rest, (ast.List, ast.Tuple))
-        elif q == "asyncio.create_subprocess_exec":
-            argv = list(node.args)
+        elif sink.argv == "rest":
+            argv = list(node.args[idx:])
             literal = True
         elif literal:
             argv = list(prog.elts)  # type: ignore[attr-defined]
@@ -518,7 +538,7 @@ class Engine:
                 fi = self.funcs.get(q)
                 if fi is None:
                     continue
-                r = self.known(A, node, env, fi.qual, recv, args, kws, star_at)
+                r = self.known(A, node, env, fi.qual, recv, args, kws, star_at, any_receiver=False)
                 if r is not None:
                     results.append(r)
                 else:
@@ -528,6 +548,11 @@ class Engine:
                 ci = self.classes.get(q)
                 if ci is not None:
                     results.append(self.construct(A, node, env, ci, args, kws, star_at, arg_nodes))
+                    handled = True
+            elif kind == "inst" and q not in self.classes:  # calling an object of a modelled type
+                r = self.known(A, node, env, q + ".__call__", recv, args, kws, star_at)
+                if r is not None:
+                    results.append(r)
                     handled = True
             elif kind == "partial":
                 n_s, _, inner = q.partition(":")
@@ -541,6 +566,16 @@ class Engine:
                     handled = True
         if handled:
             return join(*results) if results else EMPTY
+        if mname is not None and not any(t.startswith(("ref:", "extm:")) for t in fv.types):
+            # a method of an object whose type is not known: the rows written for any receiver
+            path = A.path_of(func) or mname  # type: ignore[arg-type]
+            rows = BUILTIN_MODELS.method_rows(mname, path)
+            if self.user_models is not None:
+                rows = rows + self.user_models.method_rows(mname, path)
+            if rows:
+                r = apply_models(self, A, node, env, mname, rows, recv, args, kws, star_at)
+                if r is not None:
+                    return r
         return self.generic(A, node, env, mname, recv, args, kws)
 
     def _call_binding(self, A, node, env, b, args, kws, star_at, arg_nodes) -> Optional[Value]:
@@ -645,108 +680,49 @@ class Engine:
         return out
 
     def known(self, A: FunctionAnalyzer, node: ast.Call, env: Env, q: str, recv: Optional[Value],
-              args: List[Value], kws: Dict[str, Value], star_at: Optional[int]) -> Optional[Value]:
-        """Apply the knowledge tables to a call of ``q``; None when no table knows it."""
-        if q in self.extra_sinks:
-            rule = self.extra_sinks[q]
-            kind = {"RCE002": K.DATA, "RCE003": K.FILE, "RCE006": K.CMD}.get(rule, K.CODE)
-            for v, n in zip(args, node.args):
-                self.sink_value(A, node, kind, self._with_file(A, n, env, v), _short(q))
-            for k in node.keywords:
-                self.sink_value(A, node, kind, kws.get(k.arg or "**", EMPTY), _short(q))
-            return EMPTY
-        if q in _SOURCE_CALLS or q in self.extra_sources:
-            t = Trace((A.step(node, f"`{A.text(node)}` returns network data"),), source_api=q)
-            return Value({REMOTE: t}, frozenset({"inst:" + S.CONSTRUCTORS[q]}) if q in S.CONSTRUCTORS else frozenset())
-        sink = K.SINKS.get(q)
-        if sink is not None:
-            self.check_sink(A, node, env, q, sink, args, kws, star_at)
-            if q in P.DECODERS:
-                return self._decoded(A, node, args[0] if args else EMPTY, _short(q))
-            if sink.kind == K.DATA:
-                return labels_only(*args).without(RFILE)
-            return EMPTY
-        if q in S.CONSTRUCTORS:
-            return Value(types=frozenset({"inst:" + S.CONSTRUCTORS[q]}))
-        if q in P.COMPILERS:
-            i = P.COMPILERS[q]
-            v = args[i] if i < len(args) else next((kws[k] for k in ("source",) if k in kws), EMPTY)
-            return v.only_labels().add_step(A.step(node, f"compiled by `{A.text(node)}`"))
-        if q in P.DECODERS:
-            v = args[0] if args else EMPTY
-            if q == "codecs.decode":
-                codec = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "encoding"), None)
-                if not (isinstance(codec, ast.Constant) and str(codec.value).lower().replace("-", "_") in P.CODECS):
-                    return labels_only(*args)
-            return self._decoded(A, node, v, _short(q))
-        if q in Z.VERIFY_FUNCTIONS or q in self.extra_sanitizers:
-            return self._verify(A, node, env, args)
-        if q in K.SYS_PATH_ADDERS:
-            i = K.SYS_PATH_ADDERS[q]
-            if i < len(args):
-                v = self._with_file(A, node.args[i], env, args[i])
-                if v.has(RFILE):
-                    env.flags["syspath"] = v.labels[RFILE].add(A.step(node, f"made importable: `{A.text(node)}`"))
-            return EMPTY
+              args: List[Value], kws: Dict[str, Value], star_at: Optional[int],
+              any_receiver: bool = True) -> Optional[Value]:
+        """Apply the model rows of ``q`` to this call; None when no row knows it."""
         if q in netshell.STDIO_REDIRECTS:
             return netshell.redirect(A, node, env, args)
-        if q in K.IMPORTERS:
-            t = env.flags.get("syspath")
-            if t is not None:
-                self.report("RCE003", t, A, node, _short(q))
-            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                return Value(types=frozenset({"ref:" + node.args[0].value}))
-            return EMPTY
-        if q == "urllib.request.urlretrieve" or q == "urllib.urlretrieve":
-            t = Trace((A.step(node, f"`{A.text(node)}` downloads a file"),), source_api=q)
-            dest = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "filename"), None)
-            if dest is not None:
-                self.write_file(A.pkey(dest, env), Value({REMOTE: t}), A, dest, "saved to")
-            return Value({RFILE: t})
-        if q == "shutil.copyfileobj" and len(node.args) >= 2:
-            self.write_file(self._receiver_file_key(A, node.args[1], env), args[0], A, node, "copied into")
-            return EMPTY
-        if q in ("shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move", "os.rename", "os.replace") and len(node.args) >= 2:
-            src = self._with_file(A, node.args[0], env, args[0])
-            if src.has(RFILE):
-                self.write_file(A.pkey(node.args[1], env), Value({RFILE: src.labels[RFILE]}), A, node, "copied by")
-            return Value({RFILE: src.labels[RFILE]}) if src.has(RFILE) else EMPTY
-        if q == "os.chmod" and node.args:
-            self._chmod(A, A.pkey(node.args[0], env), node)
-            return EMPTY
-        if q in S.CALLBACK_SOURCES:
-            i = S.CALLBACK_SOURCES[q]
-            if i < len(args):
-                for t in args[i].types:
-                    if t.startswith(("fn:", "meth:")) and t.split(":", 1)[1] not in self.remote_param_funcs:
-                        self.remote_param_funcs[t.split(":", 1)[1]] = f"callback of {q}()"
-                        self.next_dirty.add(t.split(":", 1)[1])
-            return EMPTY
-        if q == "builtins.getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
-                and isinstance(node.args[1].value, str):
-            return A.attr_of(args[0], node.args[0], None, attr=node.args[1].value)  # type: ignore[arg-type]
-        if q == "functools.partial" and args:
-            return Value(types=frozenset(f"partial:{len(args) - 1}:{t}" for t in args[0].types
-                                         if t.startswith(("fn:", "meth:"))))
-        if q in ("builtins.open", "io.open", "codecs.open", "pathlib.Path.open") and args:
-            v = self._with_file(A, node.args[0], env, args[0])
-            return Value({RFILE: v.labels[RFILE]}) if v.has(RFILE) else EMPTY
-        if q in ("tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"):
-            v = self._with_file(A, node.args[0], env, args[0]) if args else EMPTY
-            return Value({RFILE: v.labels[RFILE]}) if v.has(RFILE) else labels_only(*args)
-        if q in P.PATH_BUILDERS:
-            self._read(("files",))
-        if q in P.PATH_BUILDERS and self.files:
-            k = A.pkey(node, env)
-            v = labels_only(*args)
-            return join(v, self.file_value(k, env, A, node)) if k is not None else v
-        if q in P.NON_PROPAGATING or q.startswith(P.NON_PROPAGATING_PREFIXES):
-            return EMPTY
-        if q in ("importlib.util.spec_from_file_location", "importlib.machinery.SourceFileLoader",
-                 "importlib.machinery.SourcelessFileLoader", "importlib.util.module_from_spec"):
-            vals = [self._with_file(A, n, env, v) for n, v in zip(node.args, args)]
-            return labels_only(*vals)
-        return None
+        rows = self.model_rows(q, any_receiver)
+        if not rows:
+            return None
+        return apply_models(self, A, node, env, q, rows, recv, args, kws, star_at)
+
+    def model_rows(self, q: str, any_receiver: bool = True) -> list:
+        rows = BUILTIN_MODELS.lookup(q, any_receiver)
+        if self.user_models is not None:
+            extra = self.user_models.lookup(q, any_receiver)
+            if extra:
+                rows = sorted(rows + extra, key=lambda r: _EFFECT_RANK.get(r.effect, len(_EFFECT_RANK)))
+        return rows
+
+    def mark_callbacks(self, vals: List[Value], desc: str, instances: bool, A: FunctionAnalyzer) -> None:
+        """The functions among ``vals`` (and, with ``instances``, the public methods of objects there)
+        are called with outside data: their parameters are sources."""
+        keys: List[str] = []
+        for v in vals:
+            for t in sorted(v.types):
+                kind, _, q = t.partition(":")
+                if kind in ("fn", "meth"):
+                    keys.append(q)
+                elif kind == "ref" and q.split(".")[0] != "builtins":
+                    b = self.project.resolve_ref(q, own_dir=A.m.dir)
+                    if b is not None and b[0] == "fn":
+                        self.register(b[1].module)  # type: ignore[union-attr]
+                        keys.append(b[1].key)  # type: ignore[union-attr]
+                    elif b is not None and b[0] == "cls" and instances:
+                        self.register(b[1].module)  # type: ignore[union-attr]
+                        keys += [m.key for n, m in sorted(b[1].methods.items()) if not n.startswith("_")]  # type: ignore[union-attr]
+                elif kind in ("inst", "cls") and instances:
+                    ci = self.classes.get(q)
+                    if ci is not None:
+                        keys += [m.key for n, m in sorted(ci.methods.items()) if not n.startswith("_")]
+        for k in keys:
+            if k not in self.remote_param_funcs:
+                self.remote_param_funcs[k] = desc
+                self.next_dirty.add(k)
 
     # ------------------------------------------------------------------ project calls
     def bind_args(self, fi: FuncInfo, args: List[Value], kws: Dict[str, Value], star_at: Optional[int],
@@ -1202,7 +1178,7 @@ def _here(text: str, path: str) -> str:
     return text.replace(f"({path}:", "(line ") if text else text
 
 
-def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path: str = "") -> str:
+def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path: str = "", kind: str = "") -> str:
     first = t.steps[0].location if t.steps else None
     if first is None:
         where = ""
@@ -1215,14 +1191,27 @@ def _message(rule: str, t: Trace, sink: str, install_time: str, extra: str, path
         msg = f"Shell download cradle run: `{api}` is passed to {sink}()."
     elif rule == "RCE005":
         msg = f"Encoded payload executed: a constant decoded by {api}(){where} reaches {sink}()."
+    elif t.steps and t.steps[0].message.endswith("and runs it in the same call"):
+        # the call fetches outside data and runs it itself (recv_pyobj, torch.hub.load, trust_remote_code)
+        phrase = MD.kind_phrase(kind) if kind else "network data"
+        title, verb = {"RCE001": ("Network data executed as Python code", "executes"),
+                       "RCE002": ("Network data deserialized unsafely", "deserializes"),
+                       "RCE003": ("Downloaded code executed", "runs"),
+                       "RCE006": ("Network data run as an OS command", "runs")}[rule]
+        msg = f"{title}: {sink}() receives {phrase} and {verb} it in the same call."
     else:
-        if api.startswith(("request.", "flask.", "quart.", "bottle.")) or "receives network data" in (
-                t.steps[0].message if t.steps else "") or "client (" in (t.steps[0].message if t.steps else ""):
-            src = f"data from an HTTP request ({api}){where}" if api else f"data from an HTTP request{where}"
+        first_msg = t.steps[0].message if t.steps else ""
+        phrase = MD.kind_phrase(kind) if kind else ""
+        if kind == "http-request" or (not kind and (api.startswith(("request.", "flask.", "quart.", "bottle."))
+                                                    or "receives network data" in first_msg or "client (" in first_msg)):
+            src = f"{phrase or 'data from an HTTP request'} ({api}){where}" if api else \
+                f"{phrase or 'data from an HTTP request'}{where}"
+        elif api.startswith("callback of ") or " " in api or (first_msg.startswith("parameter ") and " receives " in first_msg):
+            src = f"{phrase or 'network data'} ({api}){where}"
         elif api:
-            src = f"network data from {api}(){where}"
+            src = f"{phrase or 'network data'} from {api}(){where}"
         else:
-            src = f"network data{where}"
+            src = f"{phrase or 'network data'}{where}"
         if rule == "RCE001":
             msg = f"Network data executed as Python code: {src} reaches {sink}()."
         elif rule == "RCE002":
@@ -1250,6 +1239,8 @@ def analyze(
     extend_sinks: Iterable[str] = (),
     extend_sanitizers: Iterable[str] = (),
     deferred: Iterable[Path] = (),
+    models: Iterable[MD.Model] = (),
+    disabled_sources: Iterable[str] = (),
 ) -> List[Finding]:
     """See the module docstring. ``deferred``: target files the pre-scan found no need to analyse
     (see :mod:`rceguard.analysis.prescan`); they are parsed and reported only if an analysed file
@@ -1258,5 +1249,6 @@ def analyze(
     project.deferred_targets = {Path(p).resolve() for p in deferred}
     for pf in targets:
         project.add(pf, True)
-    eng = Engine(project, extend_sources, extend_sinks, extend_sanitizers)
+    eng = Engine(project, extend_sources, extend_sinks, extend_sanitizers, models=tuple(models),
+                 disabled_sources=disabled_sources)
     return eng.run()

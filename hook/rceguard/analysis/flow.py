@@ -248,8 +248,14 @@ class FunctionAnalyzer:
         defaults = [None] * (len(all_args) - len(a.defaults)) + list(a.defaults)
         kwdefaults = list(a.kw_defaults)
         remote_params = self.E.remote_param_funcs.get(f.key)
-        if remote_params is None and self._is_route(node):
-            remote_params = "a web route"
+        if remote_params is None:
+            remote_params = self._entry_point(node)
+        remote_label = ""
+        if remote_params:
+            from .models import source_kind
+            from ..knowledge.models import kind_phrase
+            k = source_kind(remote_params, self.E.user_models)
+            remote_label = kind_phrase(k) if k else "network data"
         pairs = list(zip(all_args, defaults)) + list(zip(a.kwonlyargs, kwdefaults))
         if a.vararg:
             pairs.append((a.vararg, None))
@@ -271,7 +277,7 @@ class FunctionAnalyzer:
                 if dv:
                     v = join(v, dv.only_labels())
             if remote_params:
-                v = join(v, Value({REMOTE: Trace((Step(self.loc(arg), f"parameter `{name}` receives network data ({remote_params})"),), source_api=remote_params)}))
+                v = join(v, Value({REMOTE: Trace((Step(self.loc(arg), f"parameter `{name}` receives {remote_label} ({remote_params})"),), source_api=remote_params)}))
             ann = getattr(arg, "annotation", None)
             if ann is not None:
                 at = self.E.annotation_type(self.m, ann)
@@ -280,6 +286,41 @@ class FunctionAnalyzer:
             if name in S.REQUEST_PARAM_NAMES and (ann is None or "request" in ast.dump(ann).lower()):
                 v = Value(v.labels, frozenset({"inst:" + S.REQUEST_TYPE}))
             env.vars[name] = v
+
+    def _entry_point(self, node: ast.AST) -> str:
+        """What makes this function an entry point whose parameters are outside data ("" if nothing):
+        a route or tool decorator, a callback method of a framework base class, a serverless handler."""
+        from ..knowledge import models as MD
+        f = self.f
+        assert f is not None
+        if self._is_route(node):
+            return "a web route"
+        for d in getattr(node, "decorator_list", []):
+            target = d.func if isinstance(d, ast.Call) else d
+            for t in sorted(self.ev_outer(target).types):
+                q = t.partition(":")[2]
+                if t.startswith(("ref:", "extm:")) and q in MD.DECORATOR_SOURCES:
+                    return q
+            if isinstance(target, ast.Attribute) and target.attr in MD.DECORATOR_METHOD_SOURCES:
+                return f"*.{target.attr}"
+        params = list(f.params)
+        if f.cls is not None and f.is_method:
+            import fnmatch
+            import re as _re
+            for b in self.E.ext_bases_of(f.cls):
+                if f.name in S.CALLBACK_METHODS.get(b, ()):
+                    return f"{b}.{f.name}"
+                for pat, methods, _kind in MD.CALLBACK_METHOD_PATTERNS:
+                    if _re.search(pat, b) and any(fnmatch.fnmatchcase(f.name, m) for m in methods) and \
+                            not f.name.startswith("_"):
+                        return f"{b}.{f.name}"
+            if f.name in MD.RESPONDER_METHODS and params[1:3] == ["req", "resp"]:
+                return MD.RESPONDER_SOURCE
+        if f.cls is None and ".<locals>." not in f.qual and tuple(params[:2]) in MD.HANDLER_PARAMS:
+            import fnmatch
+            if any(fnmatch.fnmatchcase(f.name, n) for n in MD.HANDLER_NAMES):
+                return MD.LAMBDA_SOURCE
+        return ""
 
     def _is_route(self, node: ast.AST) -> bool:
         for d in getattr(node, "decorator_list", []):
@@ -414,6 +455,7 @@ class FunctionAnalyzer:
         self.ev(s.test, env)
         body_env, else_env = env.copy(), env.copy()
         self._integrity(s.test, body_env, else_env)
+        self._allow_list(s.test, body_env, else_env)
         b = self.block(s.body, body_env)
         o = self.block(s.orelse, else_env)
         return join_envs(b, o)
@@ -422,7 +464,33 @@ class FunctionAnalyzer:
         self.ev(s.test, env)
         other = env.copy()
         self._integrity(s.test, env, other)
+        self._allow_list(s.test, env, other)
         return env
+
+    def _allow_list(self, test: ast.expr, yes: Env, no: Env) -> None:
+        """``if name in ALLOWED:`` / ``if name not in ALLOWED: raise`` / ``if name == "x":``: where the
+        test holds, ``name`` is one of the program's own values, no longer outside data."""
+        positive = True
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            positive = not positive
+            test = test.operand
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)):
+            return
+        op, other = test.ops[0], test.comparators[0]
+        if isinstance(op, (ast.In, ast.NotIn)):
+            if not isinstance(other, (ast.Name, ast.Attribute, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+                return
+            ov = self.ev(other, yes.copy())
+            if ov.labels or (isinstance(other, (ast.Set, ast.List, ast.Tuple)) and not ov.const):
+                return
+        elif isinstance(op, (ast.Eq, ast.NotEq)):
+            if not (isinstance(other, ast.Constant) and isinstance(other.value, (str, bytes, int))):
+                return
+        else:
+            return
+        holds_in = yes if positive != isinstance(op, (ast.NotIn, ast.NotEq)) else no
+        if test.left.id in holds_in.vars or self.lookup(test.left.id).labels:
+            holds_in.vars[test.left.id] = CONST
 
     def st_While(self, s: ast.While, env: Env) -> Optional[Env]:
         return self._loop(s, env, None)
@@ -813,7 +881,18 @@ class FunctionAnalyzer:
                 if c:
                     c = find_cradle(self._shown(node)) or c
                     out = join(out, Value({CRADLE: Trace((self.step(node, f"shell download cradle: `{c}`"),), source_api=c)}))
+        if isinstance(node.op, ast.BitOr) and (a.types or b.types):
+            out = self._operator_type(out, ((a, "__or__"), (b, "__ror__")))
         return out
+
+    def _operator_type(self, out: Value, sides) -> Value:
+        """``prompt | llm``: the type rows of the operands' ``__or__``/``__ror__`` give the result's type."""
+        tys = set()
+        for v, meth in sides:
+            for t in v.types:
+                if t.startswith("inst:"):
+                    tys |= {"inst:" + r.type for r in self.E.model_rows(f"{t[5:]}.{meth}", False) if r.effect == "type"}
+        return Value(out.labels, frozenset(tys), out.const) if tys else out
 
     def ex_BoolOp(self, node: ast.BoolOp, env: Env) -> Value:
         vals = [self.ev(v, env) for v in node.values]
@@ -982,8 +1061,8 @@ class FunctionAnalyzer:
                     if q == S.REQUEST_TYPE and attr in S.REQUEST_ATTRS:
                         extra.append(Value({REMOTE: Trace((self.step(node, f"`{self.text(node)}`: HTTP request data"),),
                                                           source_api=f"request.{attr}")}))
-            elif kind in ("fn", "meth"):
-                pass
+            elif kind == "extm":  # client.chat.completions: attribute chains of a modelled object
+                types.add(f"extm:{q}.{attr}")
         labels = bv.labels
         if labels and attr in P.CLEAN_ATTRS:
             labels = {}

@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set
 
+from ..knowledge.models import prescan_tokens
 from ..source import SourceError, _coding_cookie, decode_source
 
 # literal substrings: `bytes in bytes` is much faster than one big regular expression
@@ -39,6 +40,10 @@ LOCAL_ORIGIN_TOKENS = (
     b"chr(", b"marshal.loads", b"curl", b"wget", b"iex", b"IEX", b"Invoke-", b"DownloadString",
     b"EncodedCommand",
 )
+# the model rows add theirs (LLM clients, model hubs, message queues, web frameworks ...)
+_MODEL_SINK_TOKENS, _MODEL_ORIGIN_TOKENS = prescan_tokens()
+SINK_TOKENS = SINK_TOKENS + tuple(t for t in _MODEL_SINK_TOKENS if t not in SINK_TOKENS)
+NET_ORIGIN_TOKENS = NET_ORIGIN_TOKENS + tuple(t for t in _MODEL_ORIGIN_TOKENS if t not in NET_ORIGIN_TOKENS)
 # the tokens as text: a cheap first test before FUNC_ROOT_RE
 TEXT_TOKENS = tuple(t.decode() for t in SINK_TOKENS + NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS)
 
@@ -49,7 +54,7 @@ ROOT_LITERALS = tuple(sorted({
     "create_subprocess_", "spawn", "pty", "startfile", "run_path", "load_source", "exec_module", "load_module",
     "DLL", "LoadLibrary", "cdll", "zipimport", "import_module", "__import__", "sys.path", "addsitedir", "builtins",
     "getattr", "partial", "urlretrieve", "copyfileobj", "write_bytes", "write_text", "chmod",
-} | {t.decode() for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS}))
+} | {t.decode() for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS + _MODEL_SINK_TOKENS}))
 
 # Within an analysed file, a function is a starting point of the analysis when its own text
 # calls a sink or reads network data (others are analysed when something calls them).
@@ -59,7 +64,7 @@ FUNC_ROOT_RE = re.compile(
     r"subprocess|Popen|create_subprocess_\w+|spawn\w*|exec[lv]\w*|posix_spawn\w*|pty|startfile|run_path|"
     r"load_source|exec_module|load_module|CDLL|PyDLL|WinDLL|OleDLL|LoadLibrary|cdll|zipimport\w*|import_module|"
     r"__import__|sys\.path|addsitedir|builtins|getattr|partial|urlretrieve|copyfileobj|write_bytes|write_text|"
-    r"chmod)\b|" + "|".join(re.escape(t.decode()) for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS)
+    r"chmod)\b|" + "|".join(re.escape(t.decode()) for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS + _MODEL_SINK_TOKENS)
 )
 
 IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+([^\n#;]+)|import[ \t]+([^\n#;]+))", re.M)

@@ -23,6 +23,9 @@ class Sink:
     kwargs: Tuple[str, ...] = ()  # keyword names checked
     unless: str = ""  # name of a condition (in the engine) that makes the call safe
     program: int = 0  # for "process": index of the program / argv argument
+    # for "process": how the argument vector is given: "" (a list, or one program), "rest" (the
+    # arguments from ``program`` on), "execl" (program, argv0, arg...), "execv" (program, [argv0, arg...])
+    argv: str = ""
 
 
 CODE, DATA, CMD, FILE, PROCESS = "code", "data", "cmd", "file", "process"

@@ -134,11 +134,45 @@ CLASS_METHOD_SOURCES = {
     ),
 }
 # methods a subclass overrides whose parameters receive network data
+_VIEW_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+_VIEWSET_METHODS = _VIEW_METHODS + ("list", "create", "retrieve", "update", "partial_update", "destroy")
 CALLBACK_METHODS = {
     "tornado.websocket.WebSocketHandler": ("on_message",),
+    "tornado.web.RequestHandler": _VIEW_METHODS,
     "asyncio.Protocol": ("data_received",),
+    "asyncio.BufferedProtocol": ("buffer_updated",),
     "asyncio.DatagramProtocol": ("datagram_received",),
+    "asyncio.BaseProtocol": ("data_received",),
     "twisted.internet.protocol.Protocol": ("dataReceived",),
+    "twisted.protocols.basic.LineReceiver": ("lineReceived", "dataReceived"),
+    "twisted.internet.protocol.DatagramProtocol": ("datagramReceived",),
+    # class-based web views: the URL parameters and the request
+    **{b: _VIEW_METHODS + ("dispatch",) for b in (
+        "django.views.View", "django.views.generic.View", "django.views.generic.base.View",
+        "django.views.generic.TemplateView", "django.views.generic.FormView", "django.views.generic.RedirectView",
+        "django.views.generic.DetailView", "django.views.generic.ListView")},
+    **{b: _VIEWSET_METHODS for b in (
+        "rest_framework.views.APIView", "rest_framework.generics.GenericAPIView", "rest_framework.generics.ListAPIView",
+        "rest_framework.generics.CreateAPIView", "rest_framework.generics.RetrieveAPIView",
+        "rest_framework.generics.ListCreateAPIView", "rest_framework.generics.RetrieveUpdateDestroyAPIView",
+        "rest_framework.viewsets.ViewSet", "rest_framework.viewsets.GenericViewSet",
+        "rest_framework.viewsets.ModelViewSet", "rest_framework.viewsets.ReadOnlyModelViewSet")},
+    "flask.views.MethodView": _VIEW_METHODS,
+    "flask.views.View": ("dispatch_request",),
+    "quart.views.MethodView": _VIEW_METHODS,
+    "aiohttp.web.View": _VIEW_METHODS,
+    "sanic.views.HTTPMethodView": _VIEW_METHODS,
+    "starlette.endpoints.HTTPEndpoint": _VIEW_METHODS,
+    "starlette.endpoints.WebSocketEndpoint": ("on_receive",),
+    "channels.generic.websocket.WebsocketConsumer": ("receive",),
+    "channels.generic.websocket.AsyncWebsocketConsumer": ("receive",),
+    "channels.generic.websocket.JsonWebsocketConsumer": ("receive_json",),
+    "channels.generic.websocket.AsyncJsonWebsocketConsumer": ("receive_json",),
+    # LLM-agent tools: the model chooses the arguments
+    **{b: ("_run", "_arun", "run", "arun") for b in (
+        "langchain.tools.BaseTool", "langchain_core.tools.BaseTool", "langchain.tools.base.BaseTool",
+        "crewai.tools.BaseTool", "crewai_tools.BaseTool")},
+    "smolagents.Tool": ("forward",),
 }
 
 # --- web request objects passed to view functions --------------------------------------------
@@ -151,8 +185,11 @@ REQUEST_ATTRS = {
     "GET", "POST", "FILES", "COOKIES", "META", "body", "data", "args", "form", "json", "values",
     "files", "query_params", "cookies", "headers", "query", "match_info", "path_params", "content",
     "stream", "raw_post_data", "query_string", "post",
+    # Falcon, Pyramid, Azure Functions, Sanic
+    "media", "params", "bounded_stream", "matchdict", "json_body", "route_params", "raw_args", "query_args",
 }
-REQUEST_METHODS = {"get_json", "get_data", "text", "json", "read", "post", "body", "form", "stream"}
+REQUEST_METHODS = {"get_json", "get_data", "text", "json", "read", "post", "body", "form", "stream",
+                   "get_body", "get_param", "get_param_as_list", "get_media", "get_header"}
 
 # Decorators that make a function an HTTP route: its parameters are request data.
 # ``@app.route("/x")``, ``@router.post("/x")``, ``@bp.get(...)``. The decorator must be called with a

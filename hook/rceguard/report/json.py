@@ -23,6 +23,7 @@ Schema (version 1)::
           "fingerprint": "<32 hex chars>",   # content-based; stable when code moves
           "context": "<enclosing function/class qualified name, empty at module level>",
           "source_api": "<network API the data came from, e.g. requests.get, or empty>",
+          "source_kind": "<kind of outside data, e.g. llm-completion (see `rceguard models`), or empty>",
           "sink_text": "<source text of the sink call>",
           "statement_lines": [<first line>, <last line>],
           "notes": ["<extra remark>", ...]
@@ -91,6 +92,7 @@ def finding_dict(f: Finding) -> Dict[str, Any]:
         "fingerprint": f.fingerprint,
         "context": f.context,
         "source_api": f.source_api,
+        "source_kind": f.source_kind,
         "sink_text": f.sink_text,
         "statement_lines": list(f.statement_lines),
         "notes": list(f.notes),

@@ -168,6 +168,10 @@ def result_object(f: Finding, rule_index: Dict[str, int]) -> Dict[str, Any]:
     res["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     if f.steps:
         res["codeFlows"] = [code_flow(f)]
+    if f.source_kind:
+        from ..knowledge.models import SOURCE_KINDS
+
+        res["properties"] = {"sourceKind": f.source_kind, "sourceKindLabel": SOURCE_KINDS.get(f.source_kind, "")}
     return res
 
 

@@ -1,0 +1,172 @@
+"""Knowledge as models: user rows in [tool.rceguard.models], `sources` turning kinds off,
+`rceguard models`, and the source kind in every report."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rceguard.cli import main
+from rceguard.config import ConfigError, load_config
+from rceguard.knowledge import models as M
+from rceguard.scan import scan
+
+APP = '''import pickle
+import subprocess
+
+from ourlib.hub import fetch_model, ask_model
+
+
+def load(name):
+    path = fetch_model(name)
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def act(task):
+    subprocess.run(ask_model(task), shell=True)
+'''
+
+LIB = '''def fetch_model(name):
+    return _cache_lookup(name)
+
+
+def ask_model(task):
+    return _client(task)
+'''
+
+
+def _project(tmp_path: Path, config: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text(config)
+    (tmp_path / "ourlib").mkdir()
+    (tmp_path / "ourlib" / "__init__.py").write_text("")
+    (tmp_path / "ourlib" / "hub.py").write_text(LIB)
+    (tmp_path / "app.py").write_text(APP)
+    return tmp_path / "app.py"
+
+
+def _findings(tmp_path: Path, app: Path):
+    return scan([app], load_config(None, tmp_path)).findings
+
+
+def test_user_model_download_keeps_the_file_mark_through_open(tmp_path: Path) -> None:
+    app = _project(tmp_path, '''[tool.rceguard.models]
+"ourlib.hub.fetch_model" = "download model-hub"
+"ourlib.hub.ask_model" = { effect = "source", kind = "llm-completion" }
+''')
+    got = {(f.location.line, f.rule_id, f.source_kind) for f in _findings(tmp_path, app)}
+    assert got == {(10, "RCE002", "model-hub"), (14, "RCE006", "llm-completion")}
+
+
+def test_extend_sources_alone_cannot_model_a_download(tmp_path: Path) -> None:
+    # the shorthand says "returns network data": open() of it is not a downloaded file
+    app = _project(tmp_path, '''[tool.rceguard]
+extend-sources = ["ourlib.hub.fetch_model"]
+''')
+    assert [f for f in _findings(tmp_path, app) if f.location.line == 10] == []
+
+
+def test_sources_turns_a_kind_off(tmp_path: Path) -> None:
+    cfg = '''[tool.rceguard]
+sources = ["-llm-completion"]
+
+[tool.rceguard.models]
+"ourlib.hub.fetch_model" = "download model-hub"
+"ourlib.hub.ask_model" = "source llm-completion"
+'''
+    app = _project(tmp_path, cfg)
+    assert {(f.location.line, f.rule_id) for f in _findings(tmp_path, app)} == {(10, "RCE002")}
+    (tmp_path / "pyproject.toml").write_text(cfg.replace('["-llm-completion"]', '["llm-completion"]'))
+    assert {(f.location.line, f.rule_id) for f in _findings(tmp_path, app)} == {(14, "RCE006")}
+
+
+def test_user_sink_and_runs_remote_rows(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('''[tool.rceguard.models]
+"ourlib.jobs.run_job" = "sink cmd arg1"
+"ourlib.rpc.Server.serve_pickles" = { effect = "runs-remote", kind = "rpc", rule = "RCE002" }
+"ourlib.rpc.Server" = "type ourlib.rpc.Server"
+''')
+    (tmp_path / "app.py").write_text('''import requests
+from ourlib.jobs import run_job
+from ourlib.rpc import Server
+
+
+def go(url):
+    cmd = requests.get(url).text
+    run_job("name", cmd)
+    run_job(cmd, "ls")
+    Server().serve_pickles()
+''')
+    got = {(f.location.line, f.rule_id) for f in _findings(tmp_path, tmp_path / "app.py")}
+    assert got == {(8, "RCE006"), (10, "RCE002")}
+
+
+@pytest.mark.parametrize("rows, words", [
+    ('"a.b" = "frobnicate"', "unknown effect 'frobnicate'"),
+    ('"a.b" = "source martian"', "unknown source kind 'martian'"),
+    ('"a.b" = "sink brain"', "unknown sink kind 'brain'"),
+    ('"a b" = "source"', "is not a dotted name"),
+    ('"a.b" = { effect = "source", colour = "red" }', "unknown key 'colour'"),
+    ('"a.b" = "writes arg0"', "needs 'to'"),
+    ('"a.b" = 3', "a model is a string or a table"),
+])
+def test_bad_models_are_one_line_errors(tmp_path: Path, rows: str, words: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.rceguard.models]\n" + rows + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(None, tmp_path)
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_bad_sources_entries(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.rceguard]\nsources = ["llm"]\n')
+    with pytest.raises(ConfigError, match="unknown source kind 'llm'"):
+        load_config(None, tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.rceguard]\nsources = ["-zeromq", "http-request"]\n')
+    with pytest.raises(ConfigError, match="not both"):
+        load_config(None, tmp_path)
+
+
+def test_models_file(tmp_path: Path) -> None:
+    (tmp_path / "models.toml").write_text('[models]\n"ourlib.hub.fetch_model" = "download"\n')
+    app = _project(tmp_path, '[tool.rceguard]\nmodels-file = "models.toml"\n')
+    assert {(f.location.line, f.rule_id, f.source_kind) for f in _findings(tmp_path, app)} == {
+        (10, "RCE002", "download")}
+
+
+def test_models_command_lists_rows(capsys) -> None:
+    assert main(["models", "--kind", "llm-completion"]) == 0
+    out = capsys.readouterr().out
+    assert "openai.OpenAI.chat.completions.create" in out and "anthropic.Anthropic.messages.create" in out
+    assert "requests.get" not in out
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert "requests.get" in out and "zmq.Socket.recv_pyobj" in out and "model-hub" in out
+    assert main(["models", "--kind", "nonsense"]) == 2
+    assert "unknown kind 'nonsense'" in capsys.readouterr().err
+
+
+def test_names_are_queryable() -> None:
+    sinks, sources = M.sink_names(), M.source_names()
+    assert {"builtins.exec", "pickle.loads", "zmq.Socket.recv_pyobj", "torch.hub.load"} <= set(sinks)
+    assert {"requests.get", "openai.OpenAI.chat.completions.create", "huggingface_hub.hf_hub_download"} <= set(sources)
+    assert set(M.SOURCE_KINDS) >= {r.kind for r in M.builtin_rows() if r.effect in ("source", "download")}
+
+
+def test_source_kind_in_json_and_sarif(tmp_path: Path, capsys) -> None:
+    app = tmp_path / "agent.py"
+    app.write_text('''from openai import OpenAI
+
+
+def run(task):
+    r = OpenAI().chat.completions.create(model="m", messages=[task])
+    exec(r.choices[0].message.content)
+''')
+    assert main(["--format", "json", str(app)]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    f = doc["findings"][0]
+    assert f["source_kind"] == "llm-completion"
+    assert "an LLM completion" in f["message"] and "LLM completion" in f["steps"][0]["message"]
+    assert main(["--format", "sarif", str(app)]) == 1
+    res = json.loads(capsys.readouterr().out)["runs"][0]["results"][0]
+    assert res["properties"] == {"sourceKind": "llm-completion", "sourceKindLabel": "LLM completion"}
