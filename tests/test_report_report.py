@@ -31,7 +31,7 @@ def test_examples_one_object_per_file_with_findings() -> None:
     assert [s["api"] for s in f["sources"]] == ["urllib3.PoolManager.request"]
     assert [(s["rule"], s["runs"], s["call"]) for s in f["sinks"]] == [
         ("RCE001", "python code", "exec(compiled, module.__dict__)")]
-    assert f["flows"][0].startswith("`http.request(\"GET\", url)` returns network data (line ")
+    assert f["flows"][0].startswith("`http.request(\"GET\", url)` returns network data (HTTP response body) (line ")
     assert " -> executed by `exec(compiled, module.__dict__)`" in f["flows"][0]
     assert f["anomalies"] == ["code fetched and executed with no integrity check"]
     # RCE001: severity 9.3, precision high (0.85)
