@@ -155,7 +155,7 @@ def test_notebooks_and_pth_inside_a_wheel(tmp_path: Path) -> None:
     result = scan([whl], Config())
     got = sorted((f.location.path, f.rule_id, f.location.label) for f in result.findings)
     assert got == [("w-1-py3-none-any.whl!/w-init.pth", "RCE005", ""),
-                   ("w-1-py3-none-any.whl!/w/demo.ipynb", "RCE004", "cell 1:1:2")]
+                   ("w-1-py3-none-any.whl!/w/demo.ipynb", "RCE004", "cell 1:1:21")]  # the pipe into sh
     assert "every interpreter start-up" in next(f.message for f in result.findings if f.rule_id == "RCE005")
 
 

@@ -118,8 +118,9 @@ def test_ipython_syntax() -> None:
     assert kind == "python"
     assert lines[:4] == ["pass", "x = None", "pass; y = 1", "pass"]
     assert lines[5] == "!not a command"  # inside a string: left alone
-    assert [(k, c) for k, c, _ in shell] == [(1, 5), (7, 3), (8, 4)]
-    assert transform_cell(["%%bash", "curl x | sh"])[1:] == ([(1, 0, "curl x | sh")], "shell")
+    assert [(k, c) for k, c, _, _ in shell] == [(1, 5), (7, 3), (8, 4)]
+    assert transform_cell(["%%bash", "curl x \\", " | sh"])[1:] == ([(1, 0, "curl x \\\n | sh", False)], "shell")
+    assert transform_cell(["%%powershell", "iex (iwr x)"])[1] == [(1, 0, "iex (iwr x)", True)]
     assert transform_cell(["%%writefile a.py", "exec(x)"]) == (["", ""], [], "other")
     assert transform_cell(["%%time", "exec(x)"])[0] == ["", "exec(x)"]
 

@@ -32,7 +32,6 @@ import warnings
 from pathlib import Path
 from typing import Any, List, Optional, Sequence, Tuple
 
-from ..analysis.shell import find_cradle
 from ..findings import Finding, Location, Notice, Step
 from ..source import SourceError, check_size, one_line, split_lines
 from .mapped import MappedFile, Offsets, PositionMap
@@ -263,60 +262,27 @@ def strip_shell_comment(command: str) -> str:
     return command
 
 
-def _unquoted(command: str) -> str:
-    """The command with quoted words blanked out."""
-    return re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", "''", command)
+Script = Tuple[int, int, str, bool]  # (index of its first line in the cell, column there, text, PowerShell?)
 
 
-def shell_cradle(command: str) -> Optional[Tuple[str, int]]:
-    """(description, index of the joined physical line that completes it) of a download cradle in
-    one logical shell line (continuations joined with ``\x00``), or None. The text of an
-    ``echo``/``printf`` argument is not run, and neither are comments."""
-    parts = command.split("\x00")
-    for n in range(1, len(parts) + 1):
-        text = strip_shell_comment(" ".join(parts[:n]))
-        words = text.split()
-        if words and words[0] in ("echo", "printf"):
-            text = _unquoted(text)
-        desc = find_cradle(text)
-        if desc is not None:
-            return desc, n - 1
-    return None
-
-
-def _shell_lines(lines: List[str]) -> List[Tuple[int, int, str]]:
-    """(index, column, logical line) of each shell line; backslash continuations joined."""
-    out: List[Tuple[int, int, str]] = []
-    i = 0
-    while i < len(lines):
-        start, text = i, lines[i]
-        while text.endswith("\\") and i + 1 < len(lines):
-            i += 1
-            text = text[:-1] + "\x00" + lines[i]
-        col = len(lines[start]) - len(lines[start].lstrip())
-        if text.strip() and not text.lstrip().startswith("#"):
-            out.append((start, col, text))
-        i += 1
-    return out
-
-
-def transform_cell(lines: List[str]) -> Tuple[List[str], List[Tuple[int, int, str]], str]:
-    """IPython lines -> Python lines (same count), shell commands ``(index, column, command)``
-    found in them, and what kind of cell it is ("python", "shell" or "other")."""
+def transform_cell(lines: List[str]) -> Tuple[List[str], List[Script], str]:
+    """IPython lines -> Python lines (same count), the shell scripts found in them (a ``!`` line,
+    or the body of a shell cell: its text spans the following lines of the cell), and what kind
+    of cell it is ("python", "shell" or "other")."""
     first = next((k for k, ln in enumerate(lines) if ln.strip()), None)
     if first is not None and lines[first].startswith("%%"):
         words = lines[first][2:].split()
         name = words[0] if words else ""
         if name in SHELL_CELL_MAGICS or (name == "script" and len(words) > 1
                                          and words[1].rsplit("/", 1)[-1] in SHELL_SCRIPT_PROGRAMS):
-            shell = [(k + first + 1, c, t) for k, c, t in _shell_lines(lines[first + 1:])]
-            return [""] * len(lines), shell, "shell"
+            ps = name in ("powershell", "pwsh") or (len(words) > 1 and words[1].rsplit("/", 1)[-1] in ("powershell", "pwsh"))
+            return [""] * len(lines), [(first + 1, 0, "\n".join(lines[first + 1:]), ps)], "shell"
         if name not in PYTHON_CELL_MAGICS:
             return [""] * len(lines), [], "other"
         lines = list(lines)
         lines[first] = ""
     out: List[str] = []
-    shell: List[Tuple[int, int, str]] = []
+    shell: List[Script] = []
     state = _PyState()
     for k, line in enumerate(lines):
         if not state.at_statement_start():
@@ -330,7 +296,7 @@ def transform_cell(lines: List[str]) -> Tuple[List[str], List[Tuple[int, int, st
         if m and body[m.end():m.end() + 1] in ("!", "%"):
             target, body = m.group(1), body[m.end():]
         if body.startswith("!"):
-            shell.append((k, len(line) - len(body.lstrip("!")), body.lstrip("!")))
+            shell.append((k, len(line) - len(body.lstrip("!")), body.lstrip("!"), False))
             out.append(indent + (f"{target} = None" if target else "pass") + _keep_directive(line))
             continue
         if body.startswith("%"):
@@ -342,7 +308,7 @@ def transform_cell(lines: List[str]) -> Tuple[List[str], List[Tuple[int, int, st
                 state.feed(out[-1])
                 continue
             if name in SHELL_LINE_MAGICS and len(words) > 1:
-                shell.append((k, len(line) - len(words[1]), words[1]))
+                shell.append((k, len(line) - len(words[1]), words[1], False))
             out.append(indent + (f"{target} = None" if target else "pass") + _keep_directive(line))
             continue
         if (body.startswith("?") or (body.rstrip().endswith("?") and "#" not in body)) and body.strip():
@@ -398,26 +364,34 @@ def load_notebook(path: Path, display: str, data: bytes) -> MappedFile:
                                                        "the other cells are analysed")))
                 for j in range(len(py_lines)):
                     vlines[first_v - 1 + j] = ""
-        for k, col, command in shell:
-            found = shell_cradle(command)
-            if found is None:
-                continue
-            desc, extra = found
-            k += extra
-            if extra:
-                col = len(cell.lines[k][1]) - len(cell.lines[k][1].lstrip())
-            command = strip_shell_comment(command)
-            vline = first_v + k
-            loc = Location(display, vline, col + 1, vline, len(cell.lines[k][1]) + 1)
-            findings.append(Finding(
-                rule_id="RCE004", level="error",
-                message=f"Shell download cradle run: `{one_line(desc)}` in a notebook shell command (cell {number}).",
-                location=loc, steps=(Step(loc, f"run by the notebook's shell: `{one_line(command, 60)}`"),),
-                statement_lines=(vline, vline), sink_text=one_line(command, 200)))
+        for k, col, script, powershell in shell:
+            for c in _checker().check_script(script, powershell):
+                (k1, c1), (k2, c2) = _at(script, c.start, k, col), _at(script, max(c.start, c.end - 1), k, col)
+                loc = Location(display, first_v + k1, c1 + 1, first_v + k2, c2 + 2)
+                findings.append(Finding(
+                    rule_id="RCE004", level="error",
+                    message=f"Shell download cradle run: `{c.what}` (notebook cell {number}): {c.how}.",
+                    location=loc, steps=(Step(loc, f"{c.how}: `{c.what}`"),),
+                    statement_lines=(first_v + k1, first_v + k2), context=f"cell {number}",
+                    sink_text=one_line(cell.lines[k1][1], 200), source_api=c.what))
     text = "\n".join(vlines) + "\n" if vlines else ""
     tree = ast.Module(body=body, type_ignores=[])
     return MappedFile(path=path, display=display, text=text, tree=tree, lines=vlines, positions=pm,
                       extra_findings=findings, notices=notices)
+
+
+def _checker():
+    from ..analysis.shellscan import Checker  # the shell tokenizer, loaded only for shell lines
+
+    return Checker()
+
+
+def _at(script: str, offset: int, first: int, col: int) -> Tuple[int, int]:
+    """(index of the cell line, column) of an offset in a script that starts at line ``first``,
+    column ``col`` of the cell."""
+    before = script[:offset]
+    n = before.count("\n")
+    return first + n, (col + len(before)) if n == 0 else len(before) - before.rfind("\n") - 1
 
 
 def _spans_plainly(cell: _Cell, pm: PositionMap) -> bool:
