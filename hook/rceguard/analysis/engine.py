@@ -27,11 +27,12 @@ from ..knowledge import sources as S
 from ..source import ParsedFile
 from ..knowledge import models as MD
 from . import netshell
-from .flow import Env, FunctionAnalyzer, SinkInfo, Summary
+from .flow import FunctionAnalyzer
 from .models import BUILTIN as BUILTIN_MODELS
 from .models import ModelIndex, source_kind
 from .models import apply as apply_models
 from .project import RECORD_BASES, ClassInfo, FuncInfo, ModuleInfo, Project
+from .state import Env, SinkInfo, Summary
 from .values import CONST as CONST_V, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
 
 MAX_ROUNDS = 8

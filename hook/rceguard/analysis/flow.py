@@ -1,8 +1,8 @@
 """Flow-sensitive taint analysis of one function (or a module body) over the AST.
 
-The analyser walks statements in order with an :class:`Env` (what each local name may hold),
-joins environments where control flow merges, iterates loops to a fixpoint, and records
-into the shared :class:`~rceguard.analysis.engine.Engine`:
+The analyser walks statements in order with an :class:`~.state.Env` (what each local name may
+hold), joins environments where control flow merges, iterates loops to a fixpoint, and records
+into its :class:`~.host.Host` (the project-wide engine, which this module does not import):
 
 * the function's :class:`Summary` (what its return value carries, which parameters reach which
   sinks, which parameters name files it writes network data to, which fields it fills);
@@ -14,18 +14,21 @@ from __future__ import annotations
 import ast
 import builtins
 import posixpath
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set
 
 from ..findings import Location, Step, char_col
+from ..knowledge import models as MD
 from ..knowledge import propagators as P
 from ..knowledge import sanitizers as Z
 from ..knowledge import sources as S
+from .host import Host
+from .models import source_kind
 from .project import ClassInfo, FuncInfo, ModuleInfo
 from .shell import find_cradle
+from .state import Env, SinkInfo, Summary, join_envs
 from .values import CONST, CRADLE, EMPTY, REMOTE, RFILE, Trace, Value, join, labels_only
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .engine import Engine
+__all__ = ["Env", "FunctionAnalyzer", "SinkInfo", "Summary", "join_envs"]  # the state types, re-exported
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 NONDETERMINISTIC_PATHS = {"tempfile.mktemp", "tempfile.mkstemp", "tempfile.mkdtemp", "tempfile.NamedTemporaryFile",
@@ -42,109 +45,6 @@ def _concat_pieces(node: ast.expr) -> List[str]:
     return [" X "]
 
 
-class Env:
-    __slots__ = ("vars", "keys", "handles", "digests", "flags", "vfiles")
-
-    def __init__(self) -> None:
-        self.vars: Dict[str, Value] = {}
-        self.keys: Dict[str, str] = {}
-        self.handles: Dict[str, str] = {}
-        self.digests: Dict[str, frozenset] = {}
-        self.flags: Dict[str, Trace] = {}
-        self.vfiles: frozenset = frozenset()
-
-    def copy(self) -> "Env":
-        e = Env()
-        e.vars = dict(self.vars)
-        e.keys = dict(self.keys)
-        e.handles = dict(self.handles)
-        e.digests = dict(self.digests)
-        e.flags = dict(self.flags)
-        e.vfiles = self.vfiles
-        return e
-
-    def signature(self) -> tuple:
-        return (
-            tuple(sorted((k, v.signature(), tuple(sorted(t.verified for t in v.labels.values())))
-                         for k, v in self.vars.items() if v.labels)),
-            tuple(sorted(self.keys.items())),
-            tuple(sorted(self.handles.items())),
-            tuple(sorted(self.flags)),
-        )
-
-
-def join_envs(*envs: Optional[Env]) -> Optional[Env]:
-    live = [e for e in envs if e is not None]
-    if not live:
-        return None
-    if len(live) == 1:
-        return live[0].copy()
-    out = live[0].copy()
-    for e in live[1:]:
-        for k, v in e.vars.items():
-            old = out.vars.get(k)
-            if old is None:
-                out.vars[k] = v
-            elif old is not v:
-                out.vars[k] = join(old, v)
-        for k in list(out.vars):
-            if k not in e.vars:
-                # defined on one path only: keep it, but it is no longer a known constant
-                v = out.vars[k]
-                if v.const:
-                    out.vars[k] = Value(v.labels, v.types, False) if (v.labels or v.types) else EMPTY
-        for k, v in e.keys.items():
-            if out.keys.get(k, v) != v:
-                out.keys.pop(k, None)
-            elif k not in out.keys:
-                out.keys[k] = v
-        out.handles.update(e.handles)
-        for k, v in e.digests.items():
-            out.digests[k] = out.digests.get(k, frozenset()) | v
-        for k, t in e.flags.items():
-            out.flags.setdefault(k, t)
-        out.vfiles = out.vfiles & e.vfiles
-    return out
-
-
-class Summary:
-    """What callers need to know about a function."""
-
-    __slots__ = ("ret", "param_sinks", "file_params", "field_params")
-
-    def __init__(self) -> None:
-        self.ret: Value = EMPTY
-        # (param, kind, mode, sink key) -> (SinkInfo, steps)
-        self.param_sinks: Dict[tuple, tuple] = {}
-        self.file_params: Dict[str, Trace] = {}  # parameter -> how network data was written to it
-        # (class key, attr) -> {param: steps}
-        self.field_params: Dict[tuple, Dict[str, Tuple[Step, ...]]] = {}
-
-    def signature(self) -> tuple:
-        return (
-            self.ret.signature(),
-            tuple(sorted(map(repr, self.param_sinks))),
-            tuple(sorted(self.file_params)),
-            tuple(sorted((repr(k), tuple(sorted(v))) for k, v in self.field_params.items())),
-        )
-
-
-class SinkInfo:
-    """Where a sink is, for findings reported from a caller."""
-
-    __slots__ = ("module", "location", "name", "stmt_lines", "text", "context", "install_time")
-
-    def __init__(self, module: ModuleInfo, location: Location, name: str, stmt_lines: Tuple[int, int],
-                 text: str, context: str, install_time: str) -> None:
-        self.module = module
-        self.location = location
-        self.name = name
-        self.stmt_lines = stmt_lines
-        self.text = text
-        self.context = context
-        self.install_time = install_time
-
-
 class _Loop:
     __slots__ = ("breaks", "continues")
 
@@ -154,7 +54,9 @@ class _Loop:
 
 
 class FunctionAnalyzer:
-    def __init__(self, engine: "Engine", module: ModuleInfo, func: Optional[FuncInfo],
+    """Walks one function (or a module or class body) and fills its :class:`Summary`."""
+
+    def __init__(self, engine: Host, module: ModuleInfo, func: Optional[FuncInfo],
                  closure: Optional[Env] = None, cls: Optional[ClassInfo] = None,
                  class_body: Optional[ClassInfo] = None) -> None:
         self.E = engine
@@ -252,10 +154,8 @@ class FunctionAnalyzer:
             remote_params = self._entry_point(node)
         remote_label = ""
         if remote_params:
-            from .models import source_kind
-            from ..knowledge.models import kind_phrase
             k = source_kind(remote_params, self.E.user_models)
-            remote_label = kind_phrase(k) if k else "network data"
+            remote_label = MD.kind_phrase(k) if k else "network data"
         pairs = list(zip(all_args, defaults)) + list(zip(a.kwonlyargs, kwdefaults))
         if a.vararg:
             pairs.append((a.vararg, None))
@@ -290,7 +190,6 @@ class FunctionAnalyzer:
     def _entry_point(self, node: ast.AST) -> str:
         """What makes this function an entry point whose parameters are outside data ("" if nothing):
         a route or tool decorator, a callback method of a framework base class, a serverless handler."""
-        from ..knowledge import models as MD
         f = self.f
         assert f is not None
         if self._is_route(node):

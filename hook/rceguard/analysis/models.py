@@ -16,7 +16,8 @@ from ..knowledge import sinks as K
 from .values import CONST, EMPTY, REMOTE, RFILE, Trace, Value, join, labels_only
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .flow import Env, FunctionAnalyzer
+    from .flow import FunctionAnalyzer
+    from .state import Env
 
 _RANK = {e: i for i, e in enumerate(M.RESULT_ORDER)}
 _HEX40 = re.compile(r"^[0-9a-fA-F]{40}$")

@@ -22,7 +22,8 @@ from .values import EMPTY, Trace, Value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Engine
-    from .flow import Env, FunctionAnalyzer
+    from .flow import FunctionAnalyzer
+    from .state import Env
 
 SOCKET_TYPES = frozenset({"inst:socket.socket"})
 SOCKET_FD = Value(types=frozenset({"sockfd:socket.socket"}))
