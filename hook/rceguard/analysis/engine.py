@@ -27,6 +27,7 @@ from ..knowledge import sources as S
 from ..source import ParsedFile
 from ..knowledge import models as MD
 from . import netshell
+from .argv import argv_of
 from .flow import FunctionAnalyzer
 from .models import BUILTIN as BUILTIN_MODELS
 from .models import ModelIndex, source_kind
@@ -464,13 +465,17 @@ class Engine:
             self.sink_value(A, node, K.CMD, self._with_file(A, prog, env, A.ev(prog, env)), name)
             return
         argv: List[ast.expr]
-        literal = isinstance(prog, (ast.List, ast.Tuple))
+        held = argv_of(A, prog) if sink.argv in ("", "execv") else None  # a list held in a variable
+        literal = isinstance(prog, (ast.List, ast.Tuple)) or (held is not None and sink.argv == "")
+        if held is not None and sink.argv == "":
+            prog = ast.copy_location(ast.List(elts=held, ctx=ast.Load()), prog)
         if sink.argv == "execl":
             argv = [prog] + list(node.args[idx + 2:])
         elif sink.argv == "execv":
             rest = node.args[idx + 1] if len(node.args) > idx + 1 else None
-            argv = [prog] + (list(rest.elts[1:]) if isinstance(rest, (ast.List, ast.Tuple)) else [])
-            literal = isinstance(rest, (ast.List, ast.Tuple))
+            rest_elts = list(rest.elts) if isinstance(rest, (ast.List, ast.Tuple)) else argv_of(A, rest)
+            argv = [prog] + (rest_elts[1:] if rest_elts is not None else [])
+            literal = rest_elts is not None
         elif sink.argv == "rest":
             argv = list(node.args[idx:])
             literal = True
@@ -583,7 +588,8 @@ class Engine:
         kind, obj = b
         if kind == "fn":
             self.register(obj.module)
-            return self.apply_func(A, node, env, obj, args, kws, star_at, arg_nodes, bound=False)
+            return join(*(self.apply_func(A, node, env, f, args, kws, star_at, arg_nodes, bound=False)
+                          for f in obj.variants()))
         if kind == "cls":
             self.register(obj.module)
             return self.construct(A, node, env, obj, args, kws, star_at, arg_nodes)
@@ -712,7 +718,7 @@ class Engine:
                     b = self.project.resolve_ref(q, own_dir=A.m.dir)
                     if b is not None and b[0] == "fn":
                         self.register(b[1].module)  # type: ignore[union-attr]
-                        keys.append(b[1].key)  # type: ignore[union-attr]
+                        keys += [f.key for f in b[1].variants()]  # type: ignore[union-attr]
                     elif b is not None and b[0] == "cls" and instances:
                         self.register(b[1].module)  # type: ignore[union-attr]
                         keys += [m.key for n, m in sorted(b[1].methods.items()) if not n.startswith("_")]  # type: ignore[union-attr]

@@ -916,7 +916,7 @@ class FunctionAnalyzer:
                 v = self._name_source(str(obj), v)
             return v
         if kind == "fn":
-            return Value(types=frozenset({"fn:" + obj.key}))  # type: ignore[union-attr]
+            return Value(types=frozenset("fn:" + f.key for f in obj.variants()))  # type: ignore[union-attr]
         if kind == "cls":
             return Value(types=frozenset({"cls:" + obj.key}))  # type: ignore[union-attr]
         self.E._read(("global", self.m.key, name))
@@ -950,7 +950,7 @@ class FunctionAnalyzer:
                 ci = self.E.classes.get(q)
                 if ci is not None:
                     m = self.E.find_method(ci, attr)
-                    if m is not None:
+                    for m in (m.variants() if m is not None else ()):
                         types.add(("meth:" if kind == "inst" and not m.is_static else "fn:") + m.key)
                     extra.append(self.E.get_field(ci, attr, self, node))
                     for eb in self.E.ext_bases_of(ci):

@@ -30,7 +30,7 @@ RECORD_BASES = {"typing.NamedTuple", "pydantic.BaseModel", "typing.TypedDict", "
 
 class FuncInfo:
     __slots__ = ("key", "qual", "node", "module", "cls", "params", "is_method", "is_static",
-                 "is_classmethod", "vararg", "kwarg", "name")
+                 "is_classmethod", "vararg", "kwarg", "name", "alts")
 
     def __init__(self, key: str, qual: str, node: ast.AST, module: "ModuleInfo", cls: "Optional[ClassInfo]") -> None:
         self.key = key
@@ -48,6 +48,13 @@ class FuncInfo:
         self.is_static = "staticmethod" in decos
         self.is_classmethod = "classmethod" in decos
         self.is_method = cls is not None and not self.is_static
+        # every definition of this name in the same scope (a property getter and setter, an
+        # ``except ImportError:`` fallback, conditional definitions); None when there is one
+        self.alts: Optional[List["FuncInfo"]] = None
+
+    def variants(self) -> List["FuncInfo"]:
+        """The definitions a call of this name may run: this one and its same-name siblings."""
+        return self.alts or [self]
 
 
 def _deco_name(d: ast.AST) -> str:
@@ -112,8 +119,14 @@ class ModuleInfo:
 
     def _collect(self) -> None:
         tree = self.pf.tree
+        self._defs: Dict[tuple, List[FuncInfo]] = {}
         for stmt in _toplevel(tree.body):
             self._bind(stmt, self.scope, None, self.name)
+        for group in self._defs.values():
+            if len(group) > 1:
+                for fi in group:
+                    fi.alts = group
+        del self._defs
 
     def _bind(self, stmt: ast.stmt, scope: Dict[str, Binding], cls: Optional[ClassInfo], prefix: str) -> None:
         if isinstance(stmt, ast.Import):
@@ -131,7 +144,11 @@ class ModuleInfo:
                 scope.setdefault(a.asname or a.name, ("ref", f"{base}.{a.name}" if base else a.name))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             qual = f"{prefix}.{stmt.name}"
-            fi = FuncInfo(f"{self.key}::{qual}", qual, stmt, self, cls)
+            group = self._defs.setdefault((id(cls), stmt.name), [])
+            # a second definition of the name gets a key of its own (each one is analysed)
+            key = f"{self.key}::{qual}" if not group else f"{self.key}::{qual}@{stmt.lineno}"
+            fi = FuncInfo(key, qual, stmt, self, cls)
+            group.append(fi)
             if cls is not None:
                 cls.methods.setdefault(stmt.name, fi)
             else:
