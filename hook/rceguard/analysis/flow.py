@@ -23,6 +23,7 @@ from ..knowledge import sanitizers as Z
 from ..knowledge import sources as S
 from .host import Host
 from .models import source_kind
+from .precision import clean_attribute
 from .project import ClassInfo, FuncInfo, ModuleInfo
 from .shell import find_cradle
 from .state import Env, SinkInfo, Summary, join_envs
@@ -963,7 +964,7 @@ class FunctionAnalyzer:
             elif kind == "extm":  # client.chat.completions: attribute chains of a modelled object
                 types.add(f"extm:{q}.{attr}")
         labels = bv.labels
-        if labels and attr in P.CLEAN_ATTRS:
+        if labels and clean_attribute(bv, attr, self.E.user_models):
             labels = {}
         out = Value(dict(labels), frozenset(types)) if (labels or types) else EMPTY
         if labels and isinstance(getattr(node, "value", None), ast.Name) and env is not None:

@@ -466,6 +466,18 @@ SINK_ROWS: List[Model] = [
     Model("mlflow.sklearn.load_model", "sink", K.DATA, (0,), ("model_uri",)),
 ]
 
+# regular expressions: a match object (and its groups) carries the subject string, not the pattern
+PROPAGATION_ROWS: List[Model] = [
+    *[r for f in ("match", "search", "fullmatch") for r in (
+        Model(f"re.{f}", "propagates", args=(1,), kwargs=("string",)),
+        Model(f"re.{f}", "type", type="re.Match"),
+        Model(f"re.Pattern.{f}", "propagates", args=(0,), kwargs=("string",)),
+        Model(f"re.Pattern.{f}", "type", type="re.Match"))],
+    Model("re.compile", "type", type="re.Pattern"),
+    *[Model(f"re.Match.{m}", "propagates", args=(-1,)) for m in ("group", "groups", "groupdict", "__getitem__",
+                                                                  "expand")],
+]
+
 # the named conditions of knowledge/sinks.py as keyword conditions
 _UNLESS = {
     "yaml_safe_loader": "Loader@1=" + "|".join(sorted(Z.SAFE_YAML_LOADERS)),
@@ -530,7 +542,7 @@ def _table_rows() -> List[Model]:
 
 def builtin_rows() -> List[Model]:
     """Every built-in row, in a stable order."""
-    return _table_rows() + LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS
+    return _table_rows() + LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + PROPAGATION_ROWS
 
 
 # Precedence of the effects that give a call its result (the first that applies wins); "sink",

@@ -32,14 +32,18 @@ NON_PROPAGATING = {
     "builtins.open", "io.open", "codecs.open", "builtins.range",
     "os.path.exists", "os.path.isfile", "os.path.isdir", "os.path.getsize", "os.path.getmtime",
     "os.stat", "os.lstat", "os.access", "os.remove", "os.unlink", "os.makedirs", "os.mkdir",
-    "shutil.rmtree", "shlex.quote", "pipes.quote", "time.sleep", "re.match", "re.search",
-    "re.fullmatch", "uuid.uuid4", "builtins.setattr", "builtins.delattr",
+    "shutil.rmtree", "shlex.quote", "pipes.quote", "time.sleep", "uuid.uuid4", "builtins.setattr", "builtins.delattr",
 }
 NON_PROPAGATING_PREFIXES = ("hashlib.", "hmac.", "logging.", "warnings.", "secrets.")
 
 # attributes / methods of network objects that are not the payload
 CLEAN_ATTRS = {"status", "status_code", "ok", "reason", "code", "closed", "elapsed", "length",
                "encoding", "is_redirect", "history", "cookies_set"}
+# the ones among them that are common words for payload fields elsewhere (``reply.code``,
+# ``task.status``): clean only on an HTTP response (see analysis/precision.py)
+RESPONSE_ONLY_ATTRS = {"status", "reason", "code", "closed", "length", "encoding", "history"}
+# source kinds whose values are HTTP response objects
+RESPONSE_KINDS = {"http-response"}
 CLEAN_METHODS = {
     "getcode", "close", "raise_for_status", "startswith", "endswith", "isdigit", "isalpha",
     "isalnum", "isspace", "islower", "isupper", "isdecimal", "isnumeric", "isidentifier", "count",
