@@ -28,6 +28,7 @@ from ..source import ParsedFile
 from ..knowledge import models as MD
 from . import netshell
 from .argv import argv_of
+from .precision import payload_keywords
 from .flow import FunctionAnalyzer
 from .models import BUILTIN as BUILTIN_MODELS
 from .models import ModelIndex, source_kind
@@ -637,7 +638,7 @@ class Engine:
             if mname == "decode" and node.args and isinstance(node.args[0], ast.Constant) and \
                     str(node.args[0].value).lower().replace("-", "_") in P.CODECS:
                 return self._decoded(A, node, recv, f".decode({node.args[0].value!r})")
-        v = labels_only(recv, *args, *kws.values())
+        v = labels_only(recv, *args, *payload_keywords(kws))
         if v.labels and recv.const and all(a.const for a in args):
             return Value(v.labels, frozenset(), True)
         if not v.labels and recv.const and all(a.const for a in args) and all(k.const for k in kws.values()):

@@ -84,14 +84,20 @@ BUILTIN = ModelIndex(M.builtin_rows())
 
 
 # ----------------------------------------------------------------------------------- conditions
-def _value_node(spec: str, node: ast.Call) -> Tuple[bool, Optional[ast.expr]]:
-    """``name@i`` -> (given?, expression) of keyword ``name`` or positional ``i``."""
+def _value_node(spec: str, node: ast.Call, A: Optional["FunctionAnalyzer"] = None) -> Tuple[bool, Optional[ast.expr]]:
+    """``name@i`` -> (given?, expression) of keyword ``name`` or positional ``i`` (with ``A``: also a
+    key of a dict passed as ``**kwargs``)."""
     name, _, pos = spec.partition("@")
     for k in node.keywords:
         if k.arg == name:
             return True, k.value
     if pos.isdigit() and int(pos) < len(node.args) and not isinstance(node.args[int(pos)], ast.Starred):
         return True, node.args[int(pos)]
+    if A is not None and any(k.arg is None for k in node.keywords):
+        from .precision import star_keyword
+        got = star_keyword(node, name, A)
+        if got is not None:
+            return True, got
     return False, None
 
 
@@ -153,7 +159,7 @@ def holds(cond: str, node: ast.Call, A: "FunctionAnalyzer", env: "Env") -> bool:
     neg = "!=" in cond
     spec, _, values = cond.partition("!=" if neg else "=")
     wanted = [_parse(v) for v in values.split("|")]
-    given, expr = _value_node(spec, node)
+    given, expr = _value_node(spec, node, A)
     if not given:
         match = "missing" in wanted
     else:

@@ -52,6 +52,11 @@ CLEAN_METHODS = {
     "keys_count", "setblocking", "shutdown", "flush", "seek", "tell",
 }
 
+# keywords that describe how a request is made, not what it returns: they do not flow into the
+# result of a call the engine does not know (a download helper's user agent is not its download)
+REQUEST_METADATA_KEYWORDS = {"headers", "user_agent", "proxies", "proxy", "timeout", "token", "auth", "cookies",
+                             "verify", "cert", "api_key"}
+
 # methods that put their arguments into the receiver (containers, buffers, files)
 MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft",
             "put", "put_nowait", "write", "writelines", "__setitem__", "push", "feed"}
