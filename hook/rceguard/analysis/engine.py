@@ -28,7 +28,7 @@ from ..source import ParsedFile
 from ..knowledge import models as MD
 from . import netshell
 from .argv import argv_of
-from .precision import payload_keywords
+from .precision import GATE_PREFIX, payload_keywords
 from .flow import FunctionAnalyzer
 from .models import BUILTIN as BUILTIN_MODELS
 from .models import ModelIndex, source_kind
@@ -345,12 +345,14 @@ class Engine:
             return
         sink_loc = A.loc(node)
         t = trace.add(Step(sink_loc, f"{SINK_VERB[rule]} `{A.text(node)}`"))
+        t = _gated(t, A.gate.verified if A.gate is not None else "")
         stmt = A.stmt or node
         lines = (getattr(stmt, "lineno", sink_loc.line), getattr(stmt, "end_lineno", sink_loc.end_line) or sink_loc.end_line)
         self._add_finding(rule, t, sink_loc, sink_name, lines, A.text(node, 200), A.context, A.install_time, extra)
 
     def report_via(self, rule: str, trace: Trace, sinfo: SinkInfo, A: FunctionAnalyzer, call: ast.AST,
                    callee: FuncInfo) -> None:
+        trace = _gated(trace, sinfo.gate or (A.gate.verified if A.gate is not None else ""))
         if sinfo.module.is_target:
             t = trace.add(Step(sinfo.location, f"{SINK_VERB[rule]} `{sinfo.text[:60]}`"))
             self._add_finding(rule, t, sinfo.location, sinfo.name, sinfo.stmt_lines, sinfo.text, sinfo.context,
@@ -379,7 +381,9 @@ class Engine:
         if kind and kind in self.disabled_sources:
             return
         msg = _message(rule, t, sink_name, install_time, extra, loc.path, kind)
-        if verified:
+        if verified.startswith(GATE_PREFIX):
+            msg += f" Note: {verified}."
+        elif verified:
             msg += f" Integrity check: {verified}."
         if t.caveat:
             msg += f" Note: {t.caveat}."
@@ -397,7 +401,7 @@ class Engine:
         stmt = A.stmt or node
         loc = A.loc(node)
         return SinkInfo(A.m, loc, name, (getattr(stmt, "lineno", loc.line), getattr(stmt, "end_lineno", loc.end_line) or loc.end_line),
-                        A.text(node, 200), A.context, A.install_time)
+                        A.text(node, 200), A.context, A.install_time, A.gate.verified if A.gate is not None else "")
 
     def sink_value(self, A: FunctionAnalyzer, node: ast.AST, kind: str, v: Value, name: str) -> None:
         if not v.labels:
@@ -1179,6 +1183,11 @@ def _safe(cond: str, node: ast.Call, A: FunctionAnalyzer, env: Env) -> bool:
         v = kw.get("allow_pickle")
         return v is None or (isinstance(v, ast.Constant) and not v.value)
     return False
+
+
+def _gated(t: Trace, gate: str) -> Trace:
+    """A flow into a sink that runs only behind an opt-in switch is a note naming the switch."""
+    return t.with_(verified=gate) if gate and not t.verified else t
 
 
 def _here(text: str, path: str) -> str:

@@ -23,7 +23,7 @@ from ..knowledge import sanitizers as Z
 from ..knowledge import sources as S
 from .host import Host
 from .models import source_kind
-from .precision import clean_attribute
+from .precision import GATE, clean_attribute, gate_note, gate_of
 from .project import ClassInfo, FuncInfo, ModuleInfo
 from .shell import find_cradle
 from .state import Env, SinkInfo, Summary, join_envs
@@ -72,6 +72,7 @@ class FunctionAnalyzer:
         self.returns: List[Value] = []
         self.summary = Summary()
         self.stmt: Optional[ast.stmt] = None
+        self.gate: Optional[Trace] = None  # the opt-in switch the current statement runs under
         self.self_name: Optional[str] = None
         self.is_module = func is None and class_body is None
         self.scope_key = func.key if func is not None else module.key
@@ -252,6 +253,7 @@ class FunctionAnalyzer:
         return env
 
     def exec_stmt(self, s: ast.stmt, env: Env) -> Optional[Env]:
+        self.gate = env.flags.get(GATE)
         meth = getattr(self, "st_" + type(s).__name__, None)
         if meth is None:
             for child in ast.iter_child_nodes(s):
@@ -356,6 +358,9 @@ class FunctionAnalyzer:
         body_env, else_env = env.copy(), env.copy()
         self._integrity(s.test, body_env, else_env)
         self._allow_list(s.test, body_env, else_env)
+        gate = gate_of(self, s.test, env)
+        if gate is not None:  # an opt-in switch: the code where it is on is gated by it
+            (body_env if gate[1] else else_env).flags[GATE] = Trace(verified=gate_note(self, s.test, gate[0]))
         b = self.block(s.body, body_env)
         o = self.block(s.orelse, else_env)
         return join_envs(b, o)

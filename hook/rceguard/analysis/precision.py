@@ -6,6 +6,7 @@ stay in the knowledge tables and model rows.
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Dict, List, Optional
 
 from ..knowledge import propagators as P
@@ -88,3 +89,81 @@ def payload_keywords(kws: Dict[str, Value]) -> List[Value]:
     """The keyword arguments whose data an unknown call's result may carry: not the request
     metadata (``headers=``, ``user_agent=``, ``timeout=``, ``auth=`` ...)."""
     return [v for k, v in kws.items() if k not in P.REQUEST_METADATA_KEYWORDS]
+
+
+# ----------------------------------------------------------------------------- opt-in gates
+from .state import GATE  # noqa: E402  (Env.flags key: the code there runs only when an opt-in switch is on)
+GATE_PREFIX = "opt-in gate"
+# names of switches a user turns on to allow something dangerous
+_SWITCH_WORDS = re.compile(r"trust|allow|enable|unsafe|insecure|danger|permit|opt_?in", re.I)
+_NORMALIZERS = {"lower", "upper", "strip", "casefold", "lstrip", "rstrip"}
+_ENV_READERS = {"os.getenv", "os.environ.get", "os.environ.__getitem__"}
+
+
+def _env_switch(A, e: ast.expr, env) -> Optional[str]:
+    """``os.environ.get("X")`` (also ``os.getenv``, ``os.environ["X"]``, ``.lower()`` of one,
+    ``bool(...)``/``int(...)`` of one) -> its text."""
+    while isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute) and e.func.attr in _NORMALIZERS:
+        e = e.func.value
+    if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id in ("bool", "int") and e.args:
+        e = e.args[0]
+    if isinstance(e, ast.Call) and A.qual_of(e.func, env) in _ENV_READERS and e.args:
+        return A.text(e)
+    if isinstance(e, ast.Subscript) and A.qual_of(e.value, env) == "os.environ":
+        return A.text(e)
+    return None
+
+
+def _switch(A, e: ast.expr, env) -> Optional[str]:
+    """A flag named like an opt-in (``trust_remote_code``, ``self.allow_pickle``), or a parameter
+    whose default is False/None -> its text."""
+    if isinstance(e, (ast.Name, ast.Attribute)):
+        last = e.id if isinstance(e, ast.Name) else e.attr
+        if _SWITCH_WORDS.search(last):
+            return A.text(e)
+        if isinstance(e, ast.Name) and A.f is not None and e.id in A.f.params:
+            a = A.f.node.args
+            pairs = list(zip(reversed(a.args), reversed(a.defaults))) + list(zip(a.kwonlyargs, a.kw_defaults))
+            for arg, d in pairs:
+                if arg.arg == e.id and isinstance(d, ast.Constant) and d.value in (False, None):
+                    return A.text(e)
+    return None
+
+
+def gate_of(A, test: ast.expr, env) -> Optional[tuple]:
+    """``if trust_remote_code:`` / ``if not os.environ.get("ALLOW_EXEC"):`` -> (text, holds) where
+    ``holds`` says whether the switch is on in the ``if`` branch (True) or in the ``else`` branch;
+    None when the test is not an opt-in switch the program's own configuration sets (a switch that
+    carries outside data is no gate)."""
+    on = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        on = not on
+        test = test.operand
+    core = test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, other = test.ops[0], test.comparators[0]
+        if not isinstance(other, (ast.Constant, ast.Tuple, ast.List, ast.Set)):
+            return None
+        if isinstance(other, ast.Constant) and other.value in (None, False, "", 0, "0", "false", "False"):
+            on = not on  # `x is None` / `x == "0"`: the switch is off where the test holds
+            if isinstance(op, (ast.Eq, ast.Is)):
+                pass
+            elif isinstance(op, (ast.NotEq, ast.IsNot)):
+                on = not on
+            else:
+                return None
+        elif isinstance(op, (ast.NotEq, ast.IsNot, ast.NotIn)):
+            on = not on
+        elif not isinstance(op, (ast.Eq, ast.Is, ast.In)):
+            return None
+        core = test.left
+    what = _env_switch(A, core, env) or (_switch(A, core, env) if core is test else None)
+    if what is None:
+        return None
+    if REMOTE in A.ev(core, env.copy()).labels:
+        return None
+    return what, on
+
+
+def gate_note(A, test: ast.expr, what: str) -> str:
+    return f"{GATE_PREFIX} `{what}` ({A.m.key}:{test.lineno}): runs only when it is switched on"

@@ -14,6 +14,8 @@ from ..findings import Location, Step
 from .project import ModuleInfo
 from .values import EMPTY, Trace, Value, join
 
+GATE = "gate"  # Env.flags key of an opt-in switch (see analysis/precision.py)
+
 
 class Env:
     """What the local names of a function may hold at one program point (and what they name)."""
@@ -80,6 +82,8 @@ def join_envs(*envs: Optional[Env]) -> Optional[Env]:
         for k, t in e.flags.items():
             out.flags.setdefault(k, t)
         out.vfiles = out.vfiles & e.vfiles
+    if GATE in out.flags and not all(GATE in e.flags for e in live):
+        del out.flags[GATE]  # gated only where every path is
     return out
 
 
@@ -108,10 +112,11 @@ class Summary:
 class SinkInfo:
     """Where a sink is, for findings reported from a caller."""
 
-    __slots__ = ("module", "location", "name", "stmt_lines", "text", "context", "install_time")
+    __slots__ = ("module", "location", "name", "stmt_lines", "text", "context", "install_time", "gate")
 
     def __init__(self, module: ModuleInfo, location: Location, name: str, stmt_lines: Tuple[int, int],
-                 text: str, context: str, install_time: str) -> None:
+                 text: str, context: str, install_time: str, gate: str = "") -> None:
+        self.gate = gate  # the opt-in switch the sink runs under ("" when none)
         self.module = module
         self.location = location
         self.name = name
