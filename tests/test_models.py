@@ -170,3 +170,88 @@ def run(task):
     assert main(["--format", "sarif", str(app)]) == 1
     res = json.loads(capsys.readouterr().out)["runs"][0]["results"][0]
     assert res["properties"] == {"sourceKind": "llm-completion", "sourceKindLabel": "LLM completion"}
+
+
+# --- rows for methods of any receiver that apply only when nothing else knows the call -------------
+FALLBACK_APP = '''import pickle
+import subprocess
+
+import urllib.request
+
+import requests
+
+
+def stash(url):
+    buf = make_buffer()
+    buf.stash(requests.get(url).content)
+    pickle.loads(buf)
+
+
+def slurp(url, path):
+    urllib.request.urlretrieve(url, path)
+    f = open(path, "rb")
+    exec(f.slurp())
+
+
+def put(url):
+    f = open("job.sh", "w")
+    f.put_text(requests.get(url).text)
+    subprocess.run(["sh", "job.sh"])
+'''
+
+
+def _fallback_findings(tmp_path: Path, models: str) -> set:
+    (tmp_path / "pyproject.toml").write_text("[tool.rceguard.models]\n" + models)
+    (tmp_path / "app.py").write_text(FALLBACK_APP)
+    return {(f.location.line, f.rule_id) for f in _findings(tmp_path, tmp_path / "app.py")}
+
+
+def test_user_fallback_rows_stores_reads_and_writes_to_the_receiver(tmp_path: Path) -> None:
+    got = _fallback_findings(tmp_path, '''"*.stash" = "stores fallback"
+"*.slurp" = { effect = "reads", args = [-1], fallback = true }
+"*.put_text" = "writes arg0 to=receiver fallback"
+''')
+    assert got == {(12, "RCE002"), (18, "RCE001"), (24, "RCE003")}
+
+
+def test_without_the_fallback_rows_those_methods_only_propagate(tmp_path: Path) -> None:
+    assert _fallback_findings(tmp_path, "") == set()
+
+
+def test_user_extracts_row(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('''[tool.rceguard.models]
+"app.fetch_archive" = "download"
+"*.unpack_into" = { effect = "extracts", to = 0, fallback = true }
+''')
+    (tmp_path / "app.py").write_text('''import os
+import subprocess
+import tarfile
+from app import fetch_archive
+
+
+def go():
+    tarfile.open(fetch_archive()).unpack_into("tools")
+    subprocess.run([os.path.join("tools", "setup.sh")])
+    tarfile.open("vendored.tar").unpack_into("other")
+    subprocess.run([os.path.join("other", "setup.sh")])
+''')
+    # a downloaded archive unpacked: a program in its folder is downloaded code; a local one is not
+    got = {(f.location.line, f.rule_id) for f in _findings(tmp_path, tmp_path / "app.py")}
+    assert got == {(9, "RCE003")}
+
+
+def test_fallback_needs_a_method_row(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.rceguard.models]\n"a.b" = "stores fallback"\n')
+    with pytest.raises(ConfigError, match="'fallback' is for rows of any receiver"):
+        load_config(None, tmp_path)
+
+
+def test_models_command_lists_the_method_rows(capsys) -> None:
+    assert main(["models", "--kind", "reads"]) == 0
+    out = capsys.readouterr().out
+    assert "*.read_bytes" in out and "when nothing else knows the call" in out
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    for api in ("*.append", "*.close", "*.exec_module", "*.verify", "*.extractall", "os.dup2", "builtins.chr",
+                "socket.socket.fileno"):
+        assert api in out, api

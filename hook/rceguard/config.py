@@ -198,7 +198,7 @@ def disabled_sources(config: Config) -> Tuple[str, ...]:
 
 
 _MODEL_KEYS = {"effect": str, "kind": str, "args": list, "kwargs": list, "to": int, "to-kw": str, "unless": str,
-               "when": str, "type": str, "rule": str, "pinned": str}
+               "when": str, "type": str, "rule": str, "pinned": str, "fallback": bool}
 _API = re.compile(r"^(?:\*\.)?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -235,6 +235,10 @@ def _model_row(api: str, spec: Any, path: Path, where: str) -> Any:
                 args.append(-1)
             elif re.match(r"^to=arg\d+$", w):
                 fields["to"] = int(w[6:])
+            elif w == "to=receiver":
+                fields["to"] = -1
+            elif w == "fallback":
+                fields["fallback"] = True
             elif re.match(r"^RCE00\d$", w.upper()):
                 fields["rule"] = w.upper()
             elif "=" in w or "~" in w:
@@ -252,12 +256,14 @@ def _model_row(api: str, spec: Any, path: Path, where: str) -> Any:
                 raise ConfigError(f"{bad}: unknown key '{k}' (known: {', '.join(sorted(_MODEL_KEYS))})")
             if k == "args" and isinstance(v, int):
                 v = [v]
-            if not isinstance(v, want) or isinstance(v, bool):
+            if not isinstance(v, want) or (isinstance(v, bool) and want is not bool):
                 raise ConfigError(f"{bad}: '{k}' must be a {want.__name__}")
             fields[k.replace("-", "_")] = v
     else:
         raise ConfigError(f"{bad}: a model is a string or a table")
     effect = fields.get("effect")
+    if fields.get("fallback") and not api.startswith("*."):
+        raise ConfigError(f"{bad}: 'fallback' is for rows of any receiver ('*.method')")
     if effect not in M.USER_EFFECTS:
         raise ConfigError(f"{bad}: unknown effect '{effect}' (known: {', '.join(M.USER_EFFECTS)})")
     kind = fields.get("kind", "")

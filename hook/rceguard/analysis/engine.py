@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..findings import Finding, Location, SinkRef, Step
-from ..knowledge import propagators as P
-from ..knowledge import sanitizers as Z
 from ..knowledge import sinks as K
 from ..knowledge import sources as S
 from ..source import ParsedFile
@@ -35,7 +33,7 @@ from .models import ModelIndex, source_kind
 from .models import apply as apply_models
 from .project import RECORD_BASES, ClassInfo, FuncInfo, ModuleInfo, Project
 from .state import Env, SinkInfo, Summary
-from .values import CONST as CONST_V, CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
+from .values import CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
 
 MAX_ROUNDS = 8
 EMPTY_SUMMARY_SIG = Summary().signature()
@@ -425,8 +423,6 @@ class Engine:
 
     def check_sink(self, A: FunctionAnalyzer, node: ast.Call, env: Env, q: str, sink: K.Sink,
                    args: List[Value], kws: Dict[str, Value], star_at: Optional[int]) -> None:
-        if sink.unless and _safe(sink.unless, node, A, env):
-            return
         name = _short(q)
         if sink.kind == K.PROCESS:
             self.check_process(A, node, env, q, sink, args, kws)
@@ -602,62 +598,25 @@ class Engine:
 
     def generic(self, A: FunctionAnalyzer, node: ast.Call, env: Env, mname: Optional[str], recv: Optional[Value],
                 args: List[Value], kws: Dict[str, Value]) -> Value:
+        """A call nothing else knows: the fallback rows of its method name, else the result carries
+        what the receiver and the arguments carry (a constant from constants)."""
         recv = EMPTY if recv is None else recv
         if mname is not None:
-            func = node.func
-            assert isinstance(func, ast.Attribute)
-            if mname in K.FILE_METHOD_SINKS:
-                for v in [recv] + args:
-                    if v.has(RFILE):
-                        self.sink_value(A, node, K.FILE, Value({RFILE: v.labels[RFILE]}), mname)
-            if mname in Z.VERIFY_METHODS and any(a.has(REMOTE) for a in args):
-                return self._verify(A, node, env, args)
-            if mname in ("write", "writelines", "write_bytes", "write_text") and args:
-                key = self._receiver_file_key(A, func.value, env)
-                self.write_file(key, args[0], A, node, "written to")
-            if mname in ("extractall", "extract") and recv.has(RFILE):
-                target = node.args[-1] if node.args else next((k.value for k in node.keywords if k.arg == "path"), None)
-                self.write_file(A.pkey(target, env) if target is not None else "c:.", Value({RFILE: recv.labels[RFILE]}), A, node, "extracted by")
-            if mname == "chmod":
-                self._chmod(A, A.pkey(func.value, env), node)
-            if mname in P.READ_METHODS and not recv.has(RFILE) and self.files:
-                recv = self._with_file(A, func.value, env, recv)
-            if mname in P.READ_METHODS and recv.has(RFILE):
-                t = recv.labels[RFILE].add(A.step(node, f"read back: `{A.text(node)}`"))
-                return join(recv.without(RFILE).only_labels(), Value({REMOTE: t}))
-            if mname == Z.HASHER_UPDATE and isinstance(func.value, ast.Name) and func.value.id in env.digests and node.args:
-                env.digests[func.value.id] = env.digests[func.value.id] | frozenset(A._data_paths(node.args[0], env))
-                return EMPTY
-            if mname in P.MUTATORS:
-                extra = labels_only(*args, *kws.values())
-                if extra.labels:
-                    A._weak_update(func.value, extra, env)
-                return EMPTY
-            if mname == "fileno" and netshell.is_socket(recv):
-                return netshell.SOCKET_FD
-            if mname in P.CLEAN_METHODS:
-                return EMPTY
-            if mname == "join" and recv.const and len(node.args) == 1 and self._char_codes(A, node.args[0], env):
-                return self._decoded(A, node, CONST_V, "chr-join")
-            if mname == "decode" and node.args and isinstance(node.args[0], ast.Constant) and \
-                    str(node.args[0].value).lower().replace("-", "_") in P.CODECS:
-                return self._decoded(A, node, recv, f".decode({node.args[0].value!r})")
+            rows = BUILTIN_MODELS.fallback_rows(mname)
+            if self.user_models is not None:
+                extra = self.user_models.fallback_rows(mname)
+                if extra:
+                    rows = sorted(rows + extra, key=lambda r: _EFFECT_RANK.get(r.effect, len(_EFFECT_RANK)))
+            if rows:
+                r = apply_models(self, A, node, env, mname, rows, recv, args, kws, None, fallback=True)
+                if r is not None:
+                    return r
         v = labels_only(recv, *args, *payload_keywords(kws))
         if v.labels and recv.const and all(a.const for a in args):
             return Value(v.labels, frozenset(), True)
         if not v.labels and recv.const and all(a.const for a in args) and all(k.const for k in kws.values()):
             return Value(const=True)
         return v
-
-    def _char_codes(self, A: FunctionAnalyzer, arg: ast.expr, env: Env) -> bool:
-        """``chr(c) for c in CONSTANT`` / ``map(chr, CONSTANT)``."""
-        if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
-            elt = arg.elt
-            if isinstance(elt, ast.Call) and A.qual_of(elt.func, env) in P.CHAR_DECODERS:
-                return all(A.ev(g.iter, env.copy()).const for g in arg.generators)
-        if isinstance(arg, ast.Call) and A.qual_of(arg.func, env) == "builtins.map" and len(arg.args) == 2:
-            return A.qual_of(arg.args[0], env) in P.CHAR_DECODERS and A.ev(arg.args[1], env.copy()).const
-        return False
 
     def _receiver_file_key(self, A: FunctionAnalyzer, recv: ast.expr, env: Env) -> Optional[str]:
         if isinstance(recv, ast.Name) and recv.id in env.handles:
@@ -695,8 +654,6 @@ class Engine:
               args: List[Value], kws: Dict[str, Value], star_at: Optional[int],
               any_receiver: bool = True) -> Optional[Value]:
         """Apply the model rows of ``q`` to this call; None when no row knows it."""
-        if q in netshell.STDIO_REDIRECTS:
-            return netshell.redirect(A, node, env, args)
         rows = self.model_rows(q, any_receiver)
         if not rows:
             return None
@@ -1165,24 +1122,6 @@ def _split_join(key: str) -> List[str]:
 
 def _fkey(f: Finding) -> tuple:
     return (1 if f.level == "note" else 0, len(f.steps), f.message)
-
-
-def _safe(cond: str, node: ast.Call, A: FunctionAnalyzer, env: Env) -> bool:
-    kw = {k.arg: k.value for k in node.keywords if k.arg}
-    if cond == "yaml_safe_loader":
-        loader = kw.get("Loader") or (node.args[1] if len(node.args) > 1 else None)
-        if loader is None:
-            return False
-        name = loader.attr if isinstance(loader, ast.Attribute) else (loader.id if isinstance(loader, ast.Name) else "")
-        q = A.qual_of(loader, env) or name
-        return q.rsplit(".", 1)[-1] in Z.SAFE_YAML_LOADERS
-    if cond == "torch_weights_only":
-        v = kw.get("weights_only")
-        return isinstance(v, ast.Constant) and v.value is True
-    if cond == "numpy_no_pickle":
-        v = kw.get("allow_pickle")
-        return v is None or (isinstance(v, ast.Constant) and not v.value)
-    return False
 
 
 def _gated(t: Trace, gate: str) -> Trace:

@@ -35,11 +35,14 @@ class ModelIndex:
     def __init__(self, rows: Iterable[M.Model]) -> None:
         self.exact: Dict[str, List[M.Model]] = {}
         self.methods: Dict[str, List[M.Model]] = {}
+        self.fallback: Dict[str, List[M.Model]] = {}  # "*.method" rows for calls nothing else knows
         self.patterns: List[Tuple["re.Pattern[str]", M.Model]] = []
         self.rows: List[M.Model] = []
         for r in rows:
             self.rows.append(r)
-            if r.api.startswith("re:"):
+            if r.fallback and r.api.startswith("*."):
+                self.fallback.setdefault(r.api[2:], []).append(r)
+            elif r.api.startswith("re:"):
                 self.patterns.append((re.compile(r.api[3:]), r))
             elif r.api.startswith("*."):
                 self.methods.setdefault(r.api[2:], []).append(r)
@@ -73,6 +76,10 @@ class ModelIndex:
                 out.append(r)
         return out
 
+    def fallback_rows(self, name: str) -> List[M.Model]:
+        """The fallback rows of method ``name`` (see ``Model.fallback``), in effect order."""
+        return self.fallback.get(name, [])
+
     def kind_of(self, api: str) -> str:
         for r in self.lookup(api):
             if r.kind in M.SOURCE_KINDS:
@@ -81,6 +88,8 @@ class ModelIndex:
 
 
 BUILTIN = ModelIndex(M.builtin_rows())
+for _rows in BUILTIN.fallback.values():
+    _rows.sort(key=lambda r: _RANK.get(r.effect, len(_RANK)))
 
 
 # ----------------------------------------------------------------------------------- conditions
@@ -145,6 +154,9 @@ def holds(cond: str, node: ast.Call, A: "FunctionAnalyzer", env: "Env") -> bool:
         elif isinstance(expr, ast.JoinedStr) and expr.values and isinstance(expr.values[0], ast.Constant):
             text = str(expr.values[0].value)
         return text.lower().startswith(_REMOTE_SCHEMES)
+    if cond.endswith(":chars"):
+        given, expr = _value_node(cond[:-6].replace("arg", "@"), node)
+        return expr is not None and bool(_char_codes(expr, A, env))
     if cond.endswith(":codec"):
         given, expr = _value_node(cond[:-6], node)
         return isinstance(expr, ast.Constant) and str(expr.value).lower().replace("-", "_") in P.CODECS
@@ -168,6 +180,28 @@ def holds(cond: str, node: ast.Call, A: "FunctionAnalyzer", env: "Env") -> bool:
     return (given and not match) if neg else match
 
 
+def _chars_func(func: ast.expr, A: "FunctionAnalyzer", env: "Env") -> str:
+    """The name of ``func`` when a ``chars`` row knows it (``chr``), else ""."""
+    q = A.qual_of(func, env)
+    return _short(q) if q is not None and any(r.effect == "chars" for r in A.E.model_rows(q, False)) else ""
+
+
+def _char_codes(arg: ast.expr, A: "FunctionAnalyzer", env: "Env") -> str:
+    """``chr(c) for c in CONSTANT`` / ``map(chr, CONSTANT)``: the name of the ``chars`` function
+    (``chr``), else ""."""
+    if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
+        elt = arg.elt
+        if isinstance(elt, ast.Call):
+            f = _chars_func(elt.func, A, env)
+            if f and all(A.ev(g.iter, env.copy()).const for g in arg.generators):
+                return f
+    if isinstance(arg, ast.Call) and len(arg.args) == 2 and A.qual_of(arg.func, env) == "builtins.map":
+        f = _chars_func(arg.args[0], A, env)
+        if f and A.ev(arg.args[1], env.copy()).const:
+            return f
+    return ""
+
+
 def _applies(row: M.Model, node: ast.Call, A: "FunctionAnalyzer", env: "Env") -> bool:
     if row.unless and holds(row.unless, node, A, env):
         return False
@@ -176,7 +210,14 @@ def _applies(row: M.Model, node: ast.Call, A: "FunctionAnalyzer", env: "Env") ->
     return True
 
 
+def _receiver(node: ast.Call) -> Optional[ast.expr]:
+    return node.func.value if isinstance(node.func, ast.Attribute) else None
+
+
 def _arg(node: ast.Call, i: Optional[int], kw: str) -> Optional[ast.expr]:
+    """The expression of keyword ``kw`` or positional argument ``i`` (``-1``: the receiver)."""
+    if i == -1:
+        return _receiver(node)
     if kw:
         for k in node.keywords:
             if k.arg == kw:
@@ -186,6 +227,15 @@ def _arg(node: ast.Call, i: Optional[int], kw: str) -> Optional[ast.expr]:
     return None
 
 
+def _operand(node: ast.Call, i: int, recv: Optional[Value], args: List[Value]) -> Tuple[Optional[ast.expr], Value]:
+    """(expression, value) of argument ``i`` of the call; ``-1``: the receiver."""
+    if i == -1:
+        return _receiver(node), (recv if recv is not None else EMPTY)
+    if i < len(args) and i < len(node.args):
+        return node.args[i], args[i]
+    return None, (args[i] if i < len(args) else EMPTY)
+
+
 def source_step(A: "FunctionAnalyzer", node: ast.AST, kind: str) -> str:
     label = M.SOURCE_KINDS.get(kind, "")
     return f"`{A.text(node)}` returns network data" + (f" ({label})" if label else "")
@@ -193,8 +243,12 @@ def source_step(A: "FunctionAnalyzer", node: ast.AST, kind: str) -> str:
 
 # ----------------------------------------------------------------------------------- effects
 def apply(E, A: "FunctionAnalyzer", node: ast.Call, env: "Env", q: str, rows: List[M.Model],
-          recv: Optional[Value], args: List[Value], kws: Dict[str, Value], star_at: Optional[int]) -> Optional[Value]:
-    """Apply the rows of ``q`` to this call; None when none of them says anything about it."""
+          recv: Optional[Value], args: List[Value], kws: Dict[str, Value], star_at: Optional[int],
+          fallback: bool = False) -> Optional[Value]:
+    """Apply the rows of ``q`` to this call; None when none of them says anything about it.
+    ``fallback``: the rows are fallback rows; one whose ``when``/``unless`` does not hold is skipped."""
+    if fallback:
+        rows = [r for r in rows if _applies(r, node, A, env)]
     result: Optional[Value] = None
     types: List[str] = []
     sink_result: Optional[Value] = None
@@ -205,9 +259,14 @@ def apply(E, A: "FunctionAnalyzer", node: ast.Call, env: "Env", q: str, rows: Li
             continue
         if e == "sink":
             if _applies(row, node, A, env):
-                _sink(E, A, node, env, q, row, args, kws, star_at)
+                _sink(E, A, node, env, q, row, recv, args, kws, star_at)
             if sink_result is None:
                 sink_result = labels_only(*args).without(RFILE) if row.kind == K.DATA else EMPTY
+            continue
+        if e == "stores":
+            _stores(E, A, node, env, q, row, recv, args, kws, star_at)
+            if sink_result is None:
+                sink_result = EMPTY
             continue
         if e == "runs-remote":
             r = _runs_remote(E, A, node, env, q, row)
@@ -228,7 +287,7 @@ def apply(E, A: "FunctionAnalyzer", node: ast.Call, env: "Env", q: str, rows: Li
     return result
 
 
-def _sink(E, A, node: ast.Call, env, q: str, row: M.Model, args, kws, star_at) -> None:
+def _sink(E, A, node: ast.Call, env, q: str, row: M.Model, recv, args, kws, star_at) -> None:
     name = _short(q)
     if not row.args and not row.kwargs:  # every argument (a configured sink)
         for v, n in zip(args, node.args):
@@ -236,7 +295,10 @@ def _sink(E, A, node: ast.Call, env, q: str, row: M.Model, args, kws, star_at) -
         for k in node.keywords:
             E.sink_value(A, node, row.kind, kws.get(k.arg or "**", EMPTY), name)
         return
-    sink = K.Sink(row.kind, row.args, row.kwargs, "", row.program, row.argv)
+    if -1 in row.args:  # the receiver: ``spec.loader.exec_module(module)``
+        n = _receiver(node)
+        E.sink_value(A, node, row.kind, E._with_file(A, n, env, (recv if recv is not None else EMPTY)), name)
+    sink = K.Sink(row.kind, tuple(i for i in row.args if i >= 0), row.kwargs, "", row.program, row.argv)
     E.check_sink(A, node, env, q, sink, args, kws, star_at)
 
 
@@ -280,7 +342,7 @@ def _writes(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value
     dest = _arg(node, row.to, row.to_kw)
     if dest is None or i >= len(args):
         return None
-    E.write_file(E._receiver_file_key(A, dest, env), args[i], A, node, "copied into")
+    E.write_file(E._receiver_file_key(A, dest, env), args[i], A, node, "written to" if row.to == -1 else "copied into")
     return EMPTY
 
 
@@ -297,11 +359,11 @@ def _copies(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value
 
 
 def _chmod(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
-    i = row.args[0] if row.args else 0
-    if i >= len(node.args):
+    target = _arg(node, row.args[0] if row.args else 0, "")
+    if target is None:
         return None
-    E._chmod(A, A.pkey(node.args[i], env), node)
-    return EMPTY
+    E._chmod(A, A.pkey(target, env), node)
+    return None if row.args[:1] == (-1,) else EMPTY
 
 
 def _callback(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
@@ -334,7 +396,13 @@ def _compiles(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Val
 def _decodes(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
     if row.when and not holds(row.when, node, A, env):
         return labels_only(*args)
-    return E._decoded(A, node, args[0] if args else EMPTY, _short(q))
+    i = row.args[0] if row.args else 0
+    if i == -1:  # a method of the data: ``data.decode("rot13")``, ``"".join(chr(c) for c in CODES)``
+        consts = [repr(a.value) for a in node.args if isinstance(a, ast.Constant)]
+        chars = _char_codes(node.args[0], A, env) if node.args and row.when.endswith(":chars") else ""
+        name = f"{chars}-{q}" if chars else f".{q}({', '.join(consts)})" if consts else q
+        return E._decoded(A, node, (recv if recv is not None else EMPTY), name)
+    return E._decoded(A, node, args[i] if i < len(args) else EMPTY, _short(q))
 
 
 def _importable(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
@@ -389,6 +457,50 @@ def _path(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
     return join(v, E.file_value(k, env, A, node)) if k is not None else v
 
 
+def _reads(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
+    n, v = _operand(node, row.args[0] if row.args else 0, recv, args)
+    if not v.has(RFILE) and n is not None and E.files:
+        v = E._with_file(A, n, env, v)
+    if not v.has(RFILE):
+        return None
+    t = v.labels[RFILE].add(A.step(node, f"read back: `{A.text(node)}`"))
+    return join(v.without(RFILE).only_labels(), Value({REMOTE: t}))
+
+
+def _stores(E, A, node, env, q, row, recv, args, kws, star_at) -> None:
+    n = _receiver(node)
+    extra = labels_only(*args, *kws.values())
+    if n is not None and extra.labels:
+        A._weak_update(n, extra, env)
+
+
+def _hashes(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
+    n = _receiver(node)
+    i = row.args[0] if row.args else 0
+    if isinstance(n, ast.Name) and n.id in env.digests and i < len(node.args):
+        env.digests[n.id] = env.digests[n.id] | frozenset(A._data_paths(node.args[i], env))
+        return EMPTY
+    return None
+
+
+def _extracts(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
+    v = (recv if recv is not None else EMPTY)
+    if v.has(RFILE):
+        target = _arg(node, row.to, row.to_kw)
+        key = A.pkey(target, env) if target is not None else "c:."
+        E.write_file(key, Value({RFILE: v.labels[RFILE]}), A, node, "extracted by")
+    return None
+
+
+def _redirects(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
+    from . import netshell
+    return netshell.redirect(A, node, env, args)
+
+
+def _chars(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
+    return None
+
+
 def _clean(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
     return EMPTY
 
@@ -399,7 +511,7 @@ def _loader(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value
 
 
 def _propagates(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
-    vals = [(recv or EMPTY) if i < 0 else (args[i] if i < len(args) else EMPTY) for i in (row.args or (0,))]
+    vals = [(recv if recv is not None else EMPTY) if i < 0 else (args[i] if i < len(args) else EMPTY) for i in (row.args or (0,))]
     vals += [kws[k] for k in row.kwargs if k in kws]
     return labels_only(*vals)
 
@@ -409,6 +521,7 @@ _HANDLERS = {
     "callback": _callback, "calls": _calls, "check": _check, "compiles": _compiles, "decodes": _decodes,
     "importable": _importable, "imports": _imports, "getattr": _getattr, "partial": _partial, "opens": _opens,
     "archive": _archive, "path": _path, "clean": _clean, "loader": _loader, "propagates": _propagates,
+    "reads": _reads, "hashes": _hashes, "extracts": _extracts, "redirects": _redirects, "chars": _chars,
 }
 assert set(_HANDLERS) | set(M.SIDE_EFFECTS) == set(M.EFFECTS)
 

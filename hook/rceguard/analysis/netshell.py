@@ -9,8 +9,9 @@ sends, line by line: network data run as commands. Two shapes:
 * ``subprocess.*([shell, …], stdin=s.fileno() | s, …)``: the socket given as the child's stdin.
 
 Sockets are values typed ``inst:socket.socket`` (``socket.socket()``, ``create_connection``,
-``accept()`` …, see the constructor table) and their ``fileno()``, typed ``sockfd:``. ``dup2`` of a
-regular file and ``stdin=subprocess.PIPE`` are not sockets.
+``accept()`` …, see the type rows) and their ``fileno()``, typed ``inst:socket.fd`` (a type row too);
+``os.dup2`` and the like are ``redirects`` rows (applied by analysis/models.py, which calls
+:func:`redirect`). ``dup2`` of a regular file and ``stdin=subprocess.PIPE`` are not sockets.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import ast
 from typing import TYPE_CHECKING, List, Optional
 
 from ..knowledge import sinks as K
+from ..knowledge.models import SOCKET_FD_TYPE
 from .values import EMPTY, Trace, Value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,15 +27,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .flow import FunctionAnalyzer
     from .state import Env
 
-SOCKET_TYPES = frozenset({"inst:socket.socket"})
-SOCKET_FD = Value(types=frozenset({"sockfd:socket.socket"}))
-STDIO_REDIRECTS = {"os.dup2", "os.dup3", "posix.dup2"}
+# a socket, and its descriptor (the type row of ``socket.socket.fileno``)
+SOCKET_TYPES = frozenset({"inst:socket.socket", "inst:" + SOCKET_FD_TYPE})
 FLAG = "netstdio"
 _STD_NAMES = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")
 
 
 def is_socket(v: Optional[Value]) -> bool:
-    return v is not None and any(t in SOCKET_TYPES or t.startswith("sockfd:") for t in v.types)
+    return v is not None and any(t in SOCKET_TYPES for t in v.types)
 
 
 def _is_std_fd(node: ast.expr) -> bool:

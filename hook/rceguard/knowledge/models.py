@@ -37,13 +37,31 @@ chmod         makes the file named by ``args[0]`` executable (mentioned in the m
 archive       the result is an archive read from the file named by argument 0
 getattr       the result is the attribute named by the constant argument 1 of argument 0
 partial       the result is argument 0 with the other arguments bound first
+reads         the result is the content of the file (or handle) ``args[0]`` (``-1``: the receiver):
+              a downloaded file read back is outside data
+stores        the arguments are put into the receiver (a container, buffer or handle), which
+              carries them from then on
+hashes        the receiver is a digest object that now also covers argument ``args[0]``
+extracts      the receiver (an archive) is unpacked into the directory of ``to``/``to_kw``
+              (default: the working directory)
+redirects     argument 0 (a descriptor) becomes the standard stream named by argument 1
+              (``os.dup2``: a socket there makes a later shell a reverse shell)
+chars         the result is a character made from a code (``chr``): joining such characters
+              made from constant codes decodes a payload (see the ``arg0:chars`` condition)
 ============  =============================================================================
+
+An argument index ``-1`` means the receiver of a method call (``f.write(data)`` writes
+``args=(0,)`` ``to=-1``). A ``*.<method>`` row with ``fallback=True`` applies only when nothing
+else knows the call: no other row, no function of the project (``x.read()``, ``x.append(v)``,
+``x.close()`` on objects of any type).
 
 Conditions (``unless`` / ``when``): ``name=v1|v2`` holds when keyword ``name`` (``name@i``: or the
 positional argument ``i``) is a constant among the values (``missing`` means not given; names are
 compared by their last dotted part); ``name!=v1|v2`` holds when it is given and not among them;
 ``name~v`` when its constant (a string or list) contains ``v``; ``arg0:url`` when argument 0 is
-a constant (or f-string) starting with a remote URL scheme.
+a constant (or f-string) starting with a remote URL scheme; ``name@i:codec`` when it is a constant
+naming a decoding codec (``rot13``, ``base64`` ...); ``arg0:chars`` when argument 0 makes
+characters (a ``chars`` row) from constant codes (``chr(c) for c in CODES``, ``map(chr, CODES)``).
 """
 from __future__ import annotations
 
@@ -74,12 +92,13 @@ class Model:
     argv: str = ""  # sink "process": "" (a list or one program), "rest" (args from program on), "execl", "execv"
     instances: bool = False  # callback: an object given there has all its public methods called
     returns: bool = False  # runs-remote: the result is the outside data as well (a received object)
+    fallback: bool = False  # a "*.method" row applied only when nothing else knows the call
     origin: str = "built-in"
 
     def describe(self) -> str:
         """The effect as a short phrase (for ``rceguard models``)."""
         a = ", ".join([f"arg{i}" if i >= 0 else "receiver" for i in self.args] + list(self.kwargs)) or "arg0"
-        dest = f"arg{self.to}" if self.to is not None else ""
+        dest = ("the receiver" if self.to == -1 else f"arg{self.to}") if self.to is not None else ""
         if self.to_kw:
             dest = f"{dest} / {self.to_kw}" if dest else self.to_kw
         e = self.effect
@@ -107,6 +126,26 @@ class Model:
             out = f"calls {a} with the arguments from arg{self.to}"
         elif e == "propagates":
             out = f"returns {a}"
+        elif e == "reads":
+            out = f"returns the content of the file {a}"
+        elif e == "stores":
+            out = "puts its arguments into the receiver"
+        elif e == "hashes":
+            out = f"adds {a} to the receiver's digest"
+        elif e == "extracts":
+            out = f"unpacks the receiver into {dest or 'the working directory'}"
+        elif e == "redirects":
+            out = "makes arg0 the standard stream arg1"
+        elif e == "chars":
+            out = "returns a character made from a code"
+        elif e == "decodes":
+            out = f"returns {a} decoded"
+        elif e == "check":
+            out = f"checks the integrity of {a if (self.args or self.kwargs) else 'its arguments'}"
+        elif e == "clean":
+            out = "returns nothing of its arguments"
+        elif e == "chmod":
+            out = f"makes the file {a} executable"
         else:
             out = e
         if self.unless:
@@ -115,6 +154,8 @@ class Model:
             out += f" when {self.when}"
         if self.pinned:
             out += f" (note when {self.pinned} is a 40-hex commit)"
+        if self.fallback:
+            out += " (when nothing else knows the call)"
         return out
 
 
@@ -184,6 +225,9 @@ def _typ(t: str, *apis: str) -> List[Model]:
 def _on(t: str, *methods: str) -> Tuple[str, ...]:
     return tuple(f"{t}.{m}" for m in methods)
 
+
+# the type of a socket's file descriptor (``sock.fileno()``): see analysis/netshell.py
+SOCKET_FD_TYPE = "socket.fd"
 
 _OPENAI = "openai.OpenAI"  # the OpenAI client surface (also Azure, Groq, Together ... clients)
 _LLM_FRAMEWORK = "llm.Runnable"  # LangChain chat models / LLMs / chains / agents, and the like
@@ -537,24 +581,53 @@ def _table_rows() -> List[Model]:
     for a in ("importlib.util.spec_from_file_location", "importlib.machinery.SourceFileLoader",
               "importlib.machinery.SourcelessFileLoader", "importlib.util.module_from_spec"):
         rows.append(Model(a, "loader"))
+    for a in sorted(P.CHAR_DECODERS):
+        rows.append(Model(a, "chars"))
+    for a in ("os.dup2", "os.dup3", "posix.dup2"):
+        rows.append(Model(a, "redirects"))
+    rows.append(Model("socket.socket.fileno", "type", type=SOCKET_FD_TYPE))
+    return rows
+
+
+def _method_rows() -> List[Model]:
+    """Methods of objects of any type, applied when nothing else knows the call (fallback rows)."""
+    rows: List[Model] = []
+    for m in sorted(K.FILE_METHOD_SINKS):  # spec.loader.exec_module(module) of a downloaded file
+        rows.append(Model(f"*.{m}", "sink", K.FILE, (-1, 0), fallback=True))
+    for m in sorted(Z.VERIFY_METHODS):  # key.verify(signature, data): a signature check that raises
+        rows.append(Model(f"*.{m}", "check", fallback=True))
+    for m in ("write", "writelines", "write_bytes", "write_text"):
+        rows.append(Model(f"*.{m}", "writes", args=(0,), to=-1, fallback=True))
+    rows.append(Model("*.extractall", "extracts", to=0, to_kw="path", fallback=True))
+    rows.append(Model("*.extract", "extracts", to=1, to_kw="path", fallback=True))
+    rows.append(Model("*.chmod", "chmod", args=(-1,), fallback=True))
+    for m in sorted(P.READ_METHODS):
+        rows.append(Model(f"*.{m}", "reads", args=(-1,), fallback=True))
+    rows.append(Model(f"*.{Z.HASHER_UPDATE}", "hashes", args=(0,), fallback=True))
+    for m in sorted(P.MUTATORS):
+        rows.append(Model(f"*.{m}", "stores", fallback=True))
+    for m in sorted(P.CLEAN_METHODS):
+        rows.append(Model(f"*.{m}", "clean", fallback=True))
+    rows.append(Model("*.join", "decodes", args=(-1,), when="arg0:chars", fallback=True))
+    rows.append(Model("*.decode", "decodes", args=(-1,), when="encoding@0:codec", fallback=True))
     return rows
 
 
 def builtin_rows() -> List[Model]:
     """Every built-in row, in a stable order."""
-    return _table_rows() + LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + PROPAGATION_ROWS
+    return _table_rows() + _method_rows() + LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + PROPAGATION_ROWS
 
 
 # Precedence of the effects that give a call its result (the first that applies wins); "sink",
 # "type", "runs-remote" and "check"-less rows add to it.
 RESULT_ORDER = ("source", "compiles", "decodes", "check", "importable", "imports", "download", "writes", "copies",
-                "chmod", "callback", "calls", "getattr", "partial", "opens", "archive", "path", "clean", "loader",
-                "propagates")
-SIDE_EFFECTS = ("sink", "runs-remote", "type")
+                "chmod", "extracts", "reads", "hashes", "redirects", "callback", "calls", "getattr", "partial",
+                "opens", "archive", "path", "clean", "loader", "chars", "propagates")
+SIDE_EFFECTS = ("sink", "runs-remote", "type", "stores")
 EFFECTS = RESULT_ORDER + SIDE_EFFECTS
 # effects a user may write in [tool.rceguard.models]
 USER_EFFECTS = ("source", "download", "writes", "copies", "opens", "sink", "runs-remote", "propagates", "type",
-                "check", "callback", "calls", "decodes", "clean", "path")
+                "check", "callback", "calls", "decodes", "clean", "path", "reads", "stores", "extracts")
 SINK_KINDS = (K.CODE, K.DATA, K.CMD, K.FILE, K.PROCESS)
 
 
