@@ -816,7 +816,9 @@ class Engine:
         if path is None:
             return False
         mi = self.project.by_path.get(path)
-        if mi is not None and mi.is_target:
+        if (mi is not None and mi.is_target) or path in self.project.deferred_targets:
+            # a target the pre-scan left unparsed is a target all the same: without the pre-scan
+            # its constructor would give the object its type (``--no-prescan`` must agree)
             return True
         return self._flags(path, None if mi is None else mi.pf.text, args, kws)
 

@@ -23,7 +23,7 @@ from ..knowledge import sanitizers as Z
 from ..knowledge import sources as S
 from .host import Host
 from .models import source_kind
-from .precision import GATE, clean_attribute, gate_note, gate_of
+from .precision import GATE, clean_attribute, gate_note, gate_of, guarded_name
 from .project import ClassInfo, FuncInfo, ModuleInfo
 from .shell import find_cradle
 from .state import Env, SinkInfo, Summary, join_envs
@@ -379,7 +379,10 @@ class FunctionAnalyzer:
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             positive = not positive
             test = test.operand
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)):
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            return
+        name = guarded_name(self, test.left)  # `name`, `self.name`, `name.lower()` ...
+        if name is None:
             return
         op, other = test.ops[0], test.comparators[0]
         if isinstance(op, (ast.In, ast.NotIn)):
@@ -394,8 +397,9 @@ class FunctionAnalyzer:
         else:
             return
         holds_in = yes if positive != isinstance(op, (ast.NotIn, ast.NotEq)) else no
-        if test.left.id in holds_in.vars or self.lookup(test.left.id).labels:
-            holds_in.vars[test.left.id] = CONST
+        if name in holds_in.vars or ("." not in name and self.lookup(name).labels) or \
+                ("." in name and self.ev(test.left, holds_in.copy()).labels):
+            holds_in.vars[name] = CONST
 
     def st_While(self, s: ast.While, env: Env) -> Optional[Env]:
         return self._loop(s, env, None)

@@ -167,3 +167,18 @@ def gate_of(A, test: ast.expr, env) -> Optional[tuple]:
 
 def gate_note(A, test: ast.expr, what: str) -> str:
     return f"{GATE_PREFIX} `{what}` ({A.m.key}:{test.lineno}): runs only when it is switched on"
+
+
+# ----------------------------------------------------------------------------- allow-lists
+def guarded_name(A, left: ast.expr) -> Optional[str]:
+    """The local name (or ``self.attr`` path) a membership test constrains: ``name in ALLOWED``,
+    ``self.kind in KINDS``, ``name.strip().lower() in ALLOWED`` (a normalised spelling of an allowed
+    value is still one of the program's own values); None for anything else."""
+    while isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute) and \
+            left.func.attr in _NORMALIZERS and not left.args:
+        left = left.func.value
+    if isinstance(left, ast.Name):
+        return left.id
+    if isinstance(left, ast.Attribute):
+        return A.path_of(left)
+    return None
