@@ -440,7 +440,14 @@ def _opens(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]
     if not args:
         return None
     v = E._with_file(A, node.args[0], env, args[0])
-    return Value({RFILE: v.labels[RFILE]}) if v.has(RFILE) else EMPTY
+    out = {RFILE: v.labels[RFILE]} if v.has(RFILE) else {}
+    # a file named by a parameter: its content is what the caller's path names (a summary label)
+    step = None
+    for lab, t in v.labels.items():
+        if isinstance(lab, tuple) and lab[0] == "param":
+            step = step or A.step(node, f"opened by `{A.text(node)}`")
+            out[("pfile", lab[1])] = t.add(step)
+    return Value(out) if out else EMPTY
 
 
 def _archive(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
