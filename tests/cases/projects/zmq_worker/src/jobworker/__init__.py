@@ -1,0 +1,1 @@
+"""A ZeroMQ job worker: pulls jobs from the dispatcher and reports results back."""
