@@ -255,3 +255,27 @@ def test_models_command_lists_the_method_rows(capsys) -> None:
     for api in ("*.append", "*.close", "*.exec_module", "*.verify", "*.extractall", "os.dup2", "builtins.chr",
                 "socket.socket.fileno"):
         assert api in out, api
+
+
+def test_changing_models_or_sources_is_seen_by_the_result_cache(tmp_path: Path, capsys) -> None:
+    """The result cache's run key holds the user's model rows and the source kinds kept: a row
+    removed from [tool.rceguard.models] (or a models file edited), or a kind turned off, gives a
+    new result, not the cached one."""
+    rows = '[tool.rceguard.models]\n"ourlib.hub.fetch_model" = "download model-hub"\n'
+    _project(tmp_path, rows + '"ourlib.hub.ask_model" = "source llm-completion"\n')
+
+    def lines() -> set:
+        main(["--format", "json", str(tmp_path / "app.py")])
+        return {f["location"]["line"] for f in json.loads(capsys.readouterr().out)["findings"]}
+
+    assert lines() == {10, 14}
+    assert lines() == {10, 14}  # served from the cache
+    (tmp_path / "pyproject.toml").write_text(rows)
+    assert lines() == {10}
+    (tmp_path / "pyproject.toml").write_text('[tool.rceguard]\nsources = ["-model-hub"]\n\n' + rows)
+    assert lines() == set()
+    (tmp_path / "models.toml").write_text('[models]\n"ourlib.hub.ask_model" = "source llm-completion"\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.rceguard]\nmodels-file = "models.toml"\n')
+    assert lines() == {14}
+    (tmp_path / "models.toml").write_text('[models]\n"ourlib.hub.fetch_model" = "download"\n')
+    assert lines() == {10}

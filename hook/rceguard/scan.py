@@ -709,6 +709,9 @@ def _cache_run(
         "extend_sources": list(config.extend_sources),
         "extend_sinks": list(config.extend_sinks),
         "extend_sanitizers": list(config.extend_sanitizers),
+        # user model rows (the table and the models file, as read) and the source kinds kept
+        "models": [repr(m) for m in config.models],
+        "sources": list(config.sources),
         "base": str(config.base) if config.base else None,
         "source": str(config.source) if config.source else None,
     }

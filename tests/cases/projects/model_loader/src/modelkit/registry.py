@@ -41,3 +41,8 @@ def load_encoder(device: str = "cpu"):
 def load_backbone(name: str):
     """Architectures transformers ships itself: no remote code."""
     return AutoModel.from_pretrained(name, trust_remote_code=False)
+
+
+def load_community(name: str, revision: str = "main"):
+    """Community models with their own modelling code: whatever the branch holds today."""
+    return AutoModel.from_pretrained(name, trust_remote_code=True, revision=revision)  # expect: RCE003

@@ -1,0 +1,65 @@
+"""The realistic projects of tests/cases/projects, one per source kind, scanned the way pre-commit
+or --diff scans them: only the entry module is given, the sink lives in another module. Each
+finding is placed at the call in the given file ("..., via run_snippet() (...)"), names its
+source kind, and keeps the full scan's fingerprint (test_cases.py checks the full scans)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import pytest
+
+from rceguard.config import Config
+from rceguard.scan import scan
+
+PROJECTS = Path(__file__).parent / "cases" / "projects"
+
+# project -> given files -> [(path, line, rule, source kind, "via ..." text)]
+PARTIAL: Dict[str, Tuple[Tuple[str, ...], List[Tuple[str, int, str, str, str]]]] = {
+    "code_agent": (("src/code_agent/agent.py",), [
+        ("src/code_agent/agent.py", 29, "RCE001", "llm-completion", "via run_snippet() (src/code_agent/runner.py:15)"),
+        ("src/code_agent/agent.py", 33, "RCE006", "llm-completion", "via run_shell() (src/code_agent/runner.py:20)"),
+    ]),
+    "model_loader": (("src/modelkit/registry.py",), [
+        ("src/modelkit/registry.py", 24, "RCE002", "model-hub", "via read_torch() (src/modelkit/loaders.py:13)"),
+        ("src/modelkit/registry.py", 27, "RCE002", "model-hub", "via read_sklearn() (src/modelkit/loaders.py:27)"),
+        ("src/modelkit/registry.py", 36, "RCE003", "model-hub", ""),
+        ("src/modelkit/registry.py", 48, "RCE003", "model-hub", ""),
+    ]),
+    "zmq_worker": (("src/jobworker/worker.py",), [
+        ("src/jobworker/worker.py", 19, "RCE001", "zeromq", "via run_script() (src/jobworker/handlers.py:16)"),
+    ]),
+    "fastapi_app": (("app/routers/calc.py", "app/routers/jobs.py", "app/routers/reports.py"), [
+        ("app/routers/calc.py", 12, "RCE001", "http-request", "via evaluate() (app/services.py:14)"),
+        ("app/routers/jobs.py", 11, "RCE006", "http-request", "via start_job() (app/services.py:31)"),
+    ]),
+    "lambda_fn": (("src/thumbnailer/app.py",), [
+        ("src/thumbnailer/app.py", 26, "RCE001", "serverless-event", "via scale_factor() (src/thumbnailer/imaging.py:21)"),
+        ("src/thumbnailer/app.py", 28, "RCE006", "serverless-event", "via resize() (src/thumbnailer/imaging.py:11)"),
+    ]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL))
+def test_entry_module_alone_reports_at_the_call(name: str) -> None:
+    root = PROJECTS / name
+    given, want = PARTIAL[name]
+    result = scan([root / g for g in given], Config())
+    base = Path(result.root).resolve()
+    prefix = root.resolve().relative_to(base).as_posix()
+    got = sorted((f.location.path, f.location.line, f.rule_id, f.source_kind) for f in result.findings)
+    assert got == sorted((f"{prefix}/{p}", line, rule, kind) for p, line, rule, kind, _ in want)
+    for f in result.findings:
+        via = next(v for p, line, _, _, v in want if f"{prefix}/{p}" == f.location.path and line == f.location.line)
+        if via:
+            assert via.replace(" (", f" ({prefix}/") in f.message, f.message
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL))
+def test_partial_and_full_scans_agree_on_identity(name: str) -> None:
+    """A flow reported at the call in a partial scan has the fingerprint of the full scan's finding."""
+    root = PROJECTS / name
+    given, _ = PARTIAL[name]
+    full = {f.fingerprint for f in scan([root], Config()).findings}
+    part = {f.fingerprint for f in scan([root / g for g in given], Config()).findings}
+    assert part <= full
