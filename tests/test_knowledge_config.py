@@ -68,3 +68,34 @@ def test_bad_sink_rule_suffix_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.rceguard]\nextend-sinks = ["a.b:RCE009"]\n')
     with pytest.raises(ConfigError):
         load_config(None, tmp_path)
+
+
+SANITIZER_APP = '''import requests
+from ourlib.safety import sanitize
+
+
+def cleaned(url):
+    code = requests.get(url).text
+    code = sanitize(code)
+    exec(code)
+
+
+def other_value(url):
+    code = requests.get(url).text
+    note = sanitize(url)
+    exec(code)
+'''
+
+
+def test_a_sanitizer_that_returns_the_cleaned_value_cleans_it(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.rceguard]\nextend-sanitizers = ["ourlib.safety.sanitize"]\n')
+    (tmp_path / "ourlib").mkdir()
+    (tmp_path / "ourlib" / "__init__.py").write_text("")
+    (tmp_path / "ourlib" / "safety.py").write_text("def sanitize(code):\n    return code.replace('os.', '')\n")
+    app = tmp_path / "app.py"
+    app.write_text(SANITIZER_APP)
+    result = scan([app], load_config(None, tmp_path))
+    got = {(f.location.line, f.rule_id, f.level) for f in result.findings}
+    assert got == {(8, "RCE001", "note"), (14, "RCE001", "error")}
+    note = next(f for f in result.findings if f.level == "note")
+    assert "cleaned by the configured sanitizer ourlib.safety.sanitize() (line 7)" in note.message

@@ -634,8 +634,8 @@ class Engine:
             st = A.step(node, f"made executable: `{A.text(node)}`")
             self.files[key] = v.add_step(st)
 
-    def _verify(self, A: FunctionAnalyzer, node: ast.Call, env: Env, args: List[Value]) -> Value:
-        how = f"verified by a signature check ({A.m.key}:{node.lineno})"  # see _here()
+    def _verify(self, A: FunctionAnalyzer, node: ast.Call, env: Env, args: List[Value], how: str = "") -> Value:
+        how = how or f"verified by a signature check ({A.m.key}:{node.lineno})"  # see _here()
         paths = set()
         for a in node.args:
             paths |= A._data_paths(a, env)
