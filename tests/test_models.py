@@ -279,3 +279,45 @@ def test_changing_models_or_sources_is_seen_by_the_result_cache(tmp_path: Path, 
     assert lines() == {14}
     (tmp_path / "models.toml").write_text('[models]\n"ourlib.hub.fetch_model" = "download"\n')
     assert lines() == {10}
+
+
+# --- rows that are not about calls: attributes holding outside data, entry points -----------------
+ENTRY_APP = '''import pickle
+
+from ourlib import bus, ctx
+
+
+@bus.subscriber("jobs")
+def on_job(body):
+    exec(body)
+
+
+class Worker(bus.Consumer):
+    def on_message(self, body):
+        pickle.loads(body)
+
+    def helper(self, body):
+        pickle.loads(body)
+
+
+def current():
+    exec(ctx.payload)
+'''
+
+
+def _entry_findings(tmp_path: Path, models: str) -> set:
+    (tmp_path / "pyproject.toml").write_text("[tool.rceguard.models]\n" + models)
+    (tmp_path / "app.py").write_text(ENTRY_APP)
+    return {(f.location.line, f.rule_id, f.source_kind) for f in _findings(tmp_path, tmp_path / "app.py")}
+
+
+def test_user_entry_and_holds_rows(tmp_path: Path) -> None:
+    got = _entry_findings(tmp_path, '''"ourlib.bus.subscriber" = "entry message-queue"
+"ourlib.bus.Consumer.on_message" = "entry message-queue"
+"ourlib.ctx.payload" = "holds rpc"
+''')
+    assert got == {(8, "RCE001", "message-queue"), (13, "RCE002", "message-queue"), (20, "RCE001", "rpc")}
+
+
+def test_without_entry_and_holds_rows_nothing_is_outside_data(tmp_path: Path) -> None:
+    assert _entry_findings(tmp_path, "") == set()

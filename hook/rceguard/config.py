@@ -267,7 +267,7 @@ def _model_row(api: str, spec: Any, path: Path, where: str) -> Any:
     if effect not in M.USER_EFFECTS:
         raise ConfigError(f"{bad}: unknown effect '{effect}' (known: {', '.join(M.USER_EFFECTS)})")
     kind = fields.get("kind", "")
-    if effect in ("source", "download", "runs-remote", "callback"):
+    if effect in ("source", "download", "runs-remote", "callback", "holds", "entry"):
         kind = kind or ("download" if effect == "download" else "custom")
         if kind not in M.SOURCE_KINDS:
             raise ConfigError(f"{bad}: unknown source kind '{kind}' (known: {', '.join(sorted(M.SOURCE_KINDS))})")

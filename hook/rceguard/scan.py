@@ -586,7 +586,7 @@ def scan(
         dirs = _prescan_dirs(project_root, files, _Packages())
         prescan_args = (dirs, tuple(config.extend_sinks) + tuple(r.api for r in config.models if r.effect in (
             "sink", "runs-remote", "calls") and not r.api.startswith("re:")), tuple(config.extend_sources) + tuple(r.api for r in config.models if r.effect in (
-                "source", "download", "callback", "runs-remote", "type") and not r.api.startswith("re:")))
+                "source", "download", "callback", "runs-remote", "type", "holds", "entry") and not r.api.startswith("re:")))
     tasks: List[_Task] = [
         (os.path.abspath(p), display(p), contents.get(real_key(p)) if contents else None, False) for p in files
     ]

@@ -84,7 +84,7 @@ class Engine:
                 self.extra_sinks.setdefault(r.api, r.rule or "RCE001")
             elif r.effect == "check":
                 self.extra_sanitizers.add(r.api)
-            elif r.effect in ("source", "download", "callback"):
+            elif r.effect in ("source", "download", "callback", "holds", "entry"):
                 self.extra_sources.add(r.api)
         self.user_models: Optional[ModelIndex] = ModelIndex(rows) if rows else None
         self.disabled_sources = frozenset(disabled_sources)
@@ -280,7 +280,7 @@ class Engine:
             if v is not None:
                 vals.append(v)
         for eb in self.ext_bases_of(ci):
-            if attr in S.CLASS_FIELD_SOURCES.get(eb, ()):
+            if self.holds_row(f"{eb}.{attr}") is not None:
                 vals.append(Value({REMOTE: Trace((A.step(node, f"`{A.text(node)}` holds data from the client ({eb})"),),
                                                  source_api=f"{eb}.{attr}")}))
         v = join(*vals) if vals else EMPTY
@@ -658,6 +658,18 @@ class Engine:
         if not rows:
             return None
         return apply_models(self, A, node, env, q, rows, recv, args, kws, star_at)
+
+    def holds_row(self, api: str) -> Optional[MD.Model]:
+        """The ``holds`` row of an attribute (``flask.request``, ``web.Request.GET``), if any."""
+        if self.user_models is not None:
+            r = self.user_models.holds.get(api)
+            if r is not None:
+                return r
+        return BUILTIN_MODELS.holds.get(api)
+
+    def is_entry(self, api: str) -> bool:
+        """Whether an ``entry`` row names ``api`` (a decorator, or a method of a base class)."""
+        return any(r.effect == "entry" for r in self.model_rows(api, False))
 
     def model_rows(self, q: str, any_receiver: bool = True) -> list:
         rows = BUILTIN_MODELS.lookup(q, any_receiver)

@@ -200,21 +200,15 @@ class FunctionAnalyzer:
             target = d.func if isinstance(d, ast.Call) else d
             for t in sorted(self.ev_outer(target).types):
                 q = t.partition(":")[2]
-                if t.startswith(("ref:", "extm:")) and q in MD.DECORATOR_SOURCES:
+                if t.startswith(("ref:", "extm:")) and self.E.is_entry(q):
                     return q
-            if isinstance(target, ast.Attribute) and target.attr in MD.DECORATOR_METHOD_SOURCES:
+            if isinstance(target, ast.Attribute) and self.E.is_entry(f"*.{target.attr}"):
                 return f"*.{target.attr}"
         params = list(f.params)
         if f.cls is not None and f.is_method:
-            import fnmatch
-            import re as _re
             for b in self.E.ext_bases_of(f.cls):
-                if f.name in S.CALLBACK_METHODS.get(b, ()):
+                if self.E.is_entry(f"{b}.{f.name}"):
                     return f"{b}.{f.name}"
-                for pat, methods, _kind in MD.CALLBACK_METHOD_PATTERNS:
-                    if _re.search(pat, b) and any(fnmatch.fnmatchcase(f.name, m) for m in methods) and \
-                            not f.name.startswith("_"):
-                        return f"{b}.{f.name}"
             if f.name in MD.RESPONDER_METHODS and params[1:3] == ["req", "resp"]:
                 return MD.RESPONDER_SOURCE
         if f.cls is None and ".<locals>." not in f.qual and tuple(params[:2]) in MD.HANDLER_PARAMS:
@@ -922,7 +916,7 @@ class FunctionAnalyzer:
             return Value(types=frozenset({"ref:" + str(obj)}))
         if kind == "ref":
             v = Value(types=frozenset({"ref:" + str(obj)}))
-            if obj in S.NAME_SOURCES:
+            if self.E.holds_row(str(obj)) is not None:
                 v = self._name_source(str(obj), v)
             return v
         if kind == "fn":
@@ -954,7 +948,7 @@ class FunctionAnalyzer:
             if kind == "ref":
                 rq = f"{q}.{attr}"
                 types.add("ref:" + rq)
-                if rq in S.NAME_SOURCES:
+                if self.E.holds_row(rq) is not None:
                     extra.append(self._name_source(rq, EMPTY))
             elif kind in ("inst", "cls"):
                 ci = self.E.classes.get(q)
@@ -967,9 +961,11 @@ class FunctionAnalyzer:
                         types.add(f"ref:{eb}.{attr}" if kind == "cls" else f"extm:{eb}.{attr}")
                 else:
                     types.add(f"extm:{q}.{attr}")
-                    if q == S.REQUEST_TYPE and attr in S.REQUEST_ATTRS:
-                        extra.append(Value({REMOTE: Trace((self.step(node, f"`{self.text(node)}`: HTTP request data"),),
-                                                          source_api=f"request.{attr}")}))
+                    held = self.E.holds_row(f"{q}.{attr}")
+                    if held is not None:  # named as the code names it: ``request.GET``
+                        what = MD.SOURCE_KINDS.get(held.kind, held.kind)
+                        extra.append(Value({REMOTE: Trace((self.step(node, f"`{self.text(node)}`: {what}"),),
+                                                          source_api=f"{q.rpartition('.')[2].lower()}.{attr}")}))
             elif kind == "extm":  # client.chat.completions: attribute chains of a modelled object
                 types.add(f"extm:{q}.{attr}")
         labels = bv.labels

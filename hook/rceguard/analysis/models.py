@@ -36,10 +36,13 @@ class ModelIndex:
         self.exact: Dict[str, List[M.Model]] = {}
         self.methods: Dict[str, List[M.Model]] = {}
         self.fallback: Dict[str, List[M.Model]] = {}  # "*.method" rows for calls nothing else knows
+        self.holds: Dict[str, M.Model] = {}  # attributes that hold outside data
         self.patterns: List[Tuple["re.Pattern[str]", M.Model]] = []
         self.rows: List[M.Model] = []
         for r in rows:
             self.rows.append(r)
+            if r.effect == "holds":
+                self.holds.setdefault(r.api, r)
             if r.fallback and r.api.startswith("*."):
                 self.fallback.setdefault(r.api[2:], []).append(r)
             elif r.api.startswith("re:"):
@@ -533,7 +536,7 @@ _HANDLERS = {
     "archive": _archive, "path": _path, "clean": _clean, "loader": _loader, "propagates": _propagates,
     "reads": _reads, "hashes": _hashes, "extracts": _extracts, "redirects": _redirects, "chars": _chars,
 }
-assert set(_HANDLERS) | set(M.SIDE_EFFECTS) == set(M.EFFECTS)
+assert set(_HANDLERS) | set(M.SIDE_EFFECTS) | set(M.NON_CALL_EFFECTS) == set(M.EFFECTS)
 
 
 # ----------------------------------------------------------------------------------- kinds
@@ -559,7 +562,4 @@ def source_kind(api: str, index: Optional[ModelIndex] = None) -> str:
         return "socket" if base.startswith(("socketserver.", "SocketServer.")) else "http-request"
     if base in M.CALLBACK_METHOD_KINDS:
         return M.CALLBACK_METHOD_KINDS[base]
-    for pat, _methods, kind in M.CALLBACK_METHOD_PATTERNS:
-        if re.search(pat, base):
-            return kind
     return ""

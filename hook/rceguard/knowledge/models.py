@@ -48,6 +48,12 @@ redirects     argument 0 (a descriptor) becomes the standard stream named by arg
               (``os.dup2``: a socket there makes a later shell a reverse shell)
 chars         the result is a character made from a code (``chr``): joining such characters
               made from constant codes decodes a payload (see the ``arg0:chars`` condition)
+holds         not a call: the attribute ``api`` is outside data of ``kind`` -- a module attribute
+              (``flask.request``), an attribute of an object of a type (``web.Request.GET``), or
+              a field of ``self`` in a subclass of the class (``http.server.BaseHTTPRequestHandler.rfile``)
+entry         not a call: the parameters of a function decorated with ``api`` (``@tool``,
+              ``@app.tool()`` as ``*.tool``), or of a method overriding ``api`` in a subclass
+              (``asyncio.Protocol.data_received``), are outside data of ``kind``
 ============  =============================================================================
 
 An argument index ``-1`` means the receiver of a method call (``f.write(data)`` writes
@@ -138,6 +144,10 @@ class Model:
             out = "makes arg0 the standard stream arg1"
         elif e == "chars":
             out = "returns a character made from a code"
+        elif e == "holds":
+            out = f"the attribute holds {SOURCE_KINDS.get(self.kind, self.kind)}"
+        elif e == "entry":
+            out = f"parameters of decorated / overriding functions are {SOURCE_KINDS.get(self.kind, self.kind)}"
         elif e == "decodes":
             out = f"returns {a} decoded"
         elif e == "check":
@@ -335,11 +345,11 @@ DECORATOR_SOURCES: Dict[str, str] = {
 }
 # The same, for decorators that are methods of an object of any type (``@app.tool()``, ``@mcp.tool()``)
 DECORATOR_METHOD_SOURCES: Dict[str, str] = {"tool": "llm-tool-call", "tool_plain": "llm-tool-call"}
-# Base classes whose methods (any public method: "*") receive outside data, by pattern of the base's name
-CALLBACK_METHOD_PATTERNS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
-    (r"(?:^|\.)\w*_pb2_grpc\.\w+Servicer$", ("*",), "rpc"),  # gRPC servicers: each RPC's request
-    (r"^rpyc\.(?:core\.service\.)?Service$", ("exposed_*",), "rpc"),
-)
+# Methods of base classes given by a pattern of ``<base>.<method>`` that receive outside data
+ENTRY_PATTERN_ROWS: List[Model] = [
+    Model(r"re:^(?:.*\.)?\w*_pb2_grpc\.\w+Servicer\.(?!_)\w+$", "entry", "rpc"),  # gRPC: each RPC's request
+    Model(r"re:^rpyc\.(?:core\.service\.)?Service\.exposed_\w+$", "entry", "rpc"),
+]
 # Functions that are serverless entry points by their shape: a module-level function with these
 # first parameters, named like an entry point
 HANDLER_PARAMS: Tuple[Tuple[str, ...], ...] = (("event", "context"),)
@@ -586,6 +596,23 @@ def _table_rows() -> List[Model]:
     for a in ("os.dup2", "os.dup3", "posix.dup2"):
         rows.append(Model(a, "redirects"))
     rows.append(Model("socket.socket.fileno", "type", type=SOCKET_FD_TYPE))
+    return rows + _entry_rows()
+
+
+def _entry_rows() -> List[Model]:
+    """Attributes that hold outside data, and entry points (decorators, overridden methods)."""
+    rows = [Model(n, "holds", "http-request") for n in sorted(S.NAME_SOURCES)]
+    rows += [Model(f"{S.REQUEST_TYPE}.{a}", "holds", "http-request") for a in sorted(S.REQUEST_ATTRS)]
+    for b, fields in sorted(S.CLASS_FIELD_SOURCES.items()):
+        kind = "socket" if b.startswith(("socketserver.", "SocketServer.")) else "http-request"
+        rows += [Model(f"{b}.{f}", "holds", kind) for f in fields]
+    for b, methods in sorted(S.CALLBACK_METHODS.items()):
+        kind = ("socket" if b.startswith(("socketserver.", "SocketServer.")) else "http-request") \
+            if b in S.CLASS_FIELD_SOURCES else CALLBACK_METHOD_KINDS[b]
+        rows += [Model(f"{b}.{m}", "entry", kind) for m in methods]
+    rows += [Model(d, "entry", k) for d, k in sorted(DECORATOR_SOURCES.items())]
+    rows += [Model(f"*.{m}", "entry", k) for m, k in sorted(DECORATOR_METHOD_SOURCES.items())]
+    rows += ENTRY_PATTERN_ROWS
     return rows
 
 
@@ -624,10 +651,12 @@ RESULT_ORDER = ("source", "compiles", "decodes", "check", "importable", "imports
                 "chmod", "extracts", "reads", "hashes", "redirects", "callback", "calls", "getattr", "partial",
                 "opens", "archive", "path", "clean", "loader", "chars", "propagates")
 SIDE_EFFECTS = ("sink", "runs-remote", "type", "stores")
-EFFECTS = RESULT_ORDER + SIDE_EFFECTS
+NON_CALL_EFFECTS = ("holds", "entry")  # rows about attributes and definitions, not calls
+EFFECTS = RESULT_ORDER + SIDE_EFFECTS + NON_CALL_EFFECTS
 # effects a user may write in [tool.rceguard.models]
 USER_EFFECTS = ("source", "download", "writes", "copies", "opens", "sink", "runs-remote", "propagates", "type",
-                "check", "callback", "calls", "decodes", "clean", "path", "reads", "stores", "extracts")
+                "check", "callback", "calls", "decodes", "clean", "path", "reads", "stores", "extracts", "holds",
+                "entry")
 SINK_KINDS = (K.CODE, K.DATA, K.CMD, K.FILE, K.PROCESS)
 
 
@@ -722,8 +751,8 @@ def table(kind: str = "") -> str:
     for r in rows:
         lines.append(f"{r.api:<{w}}  {r.effect:<11}  {r.kind or '-':<15}  {r.describe()}")
     lines.append("")
-    lines.append(f"{len(rows)} rows. Entry points (decorators, framework base classes, serverless handlers) are "
-                 "listed in rceguard/knowledge/models.py and sources.py.")
+    lines.append(f"{len(rows)} rows. Entry points recognised by their shape (web route decorators, serverless "
+                 "handlers, Falcon responders, request parameters) are in rceguard/knowledge/models.py and sources.py.")
     return "\n".join(lines) + "\n"
 
 
