@@ -16,7 +16,7 @@ import tokenize
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Tuple, Union
+from typing import Callable, List, Optional, Tuple, Union
 
 from .findings import Notice
 
@@ -268,13 +268,27 @@ def read_bytes(path: Path) -> bytes:
 def load(path: Path, display: str, data: Optional[bytes] = None) -> Union[ParsedFile, Notice]:
     """Read and parse one file. Returns a :class:`ParsedFile`, or a :class:`Notice` saying why not.
     ``data``: the content to parse instead of reading ``path`` (e.g. the staged blob for --staged)."""
+    return guarded_load(path, display, data, lambda p, d, b: parse_source(b, p, d))
+
+
+def guarded_load(path: Path, display: str, data: Optional[bytes],
+                 parse: Callable[[Path, str, bytes], ParsedFile],
+                 catch_all: bool = False) -> Union[ParsedFile, Notice]:
+    """Read ``path`` (unless ``data`` is given) and turn its bytes into a :class:`ParsedFile` with
+    ``parse(path, display, data)``; every failure becomes a one-line :class:`Notice`. Front ends pass ``catch_all`` so a
+    bug in their own reader is reported for that file and the run goes on."""
     try:
         if data is None:
             data = read_bytes(path)
-        return parse_source(data, path, display)
+        return parse(path, display, data)
     except SourceError as exc:
         return Notice(path=display, message=exc.message, kind=exc.kind, line=exc.line)
     except RecursionError:
         return Notice(path=display, message="too deeply nested to parse (RecursionError)", kind="parse")
     except MemoryError:
         return Notice(path=display, message="too large to parse (MemoryError)", kind="parse")
+    except Exception as exc:
+        if not catch_all:
+            raise
+        return Notice(path=display, kind="other",
+                      message=one_line(f"internal error while reading: {type(exc).__name__}: {exc}"))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from ..findings import Finding, Notice
-from ..source import ParsedFile, SourceError, load as load_python, one_line, read_bytes
+from ..source import ParsedFile, SourceError, guarded_load, load as load_python, read_bytes
 from .mapped import MappedFile, PositionMap, relocate as _relocate
 
 PYTHON, NOTEBOOK, PTH, ARCHIVE = "python", "notebook", "pth", "archive"
@@ -35,27 +35,15 @@ def kind_of(name: str) -> str:
 def load(path: Path, display: str, data: Optional[bytes] = None) -> Union[ParsedFile, Notice]:
     """:func:`rceguard.source.load` for every kind of file a front end reads."""
     kind = kind_of(path.name)
-    if kind not in (NOTEBOOK, PTH):
-        return load_python(path, display, data)
-    try:
-        if data is None:
-            data = read_bytes(path)
-        if kind == NOTEBOOK:
-            from .notebook import load_notebook
+    if kind == NOTEBOOK:
+        from .notebook import load_notebook
 
-            return load_notebook(path, display, data)
+        return guarded_load(path, display, data, load_notebook, catch_all=True)
+    if kind == PTH:
         from .pth import load_pth
 
-        return load_pth(path, display, data)
-    except SourceError as exc:
-        return Notice(path=display, message=exc.message, kind=exc.kind, line=exc.line)
-    except RecursionError:
-        return Notice(path=display, message="too deeply nested to read (RecursionError)", kind="parse")
-    except MemoryError:
-        return Notice(path=display, message="too large to read (MemoryError)", kind="read")
-    except Exception as exc:  # a front-end bug must not stop the run
-        return Notice(path=display, kind="other",
-                      message=one_line(f"internal error while reading: {type(exc).__name__}: {exc}"))
+        return guarded_load(path, display, data, load_pth, catch_all=True)
+    return load_python(path, display, data)
 
 
 def needs_full_analysis(path: Union[str, Path]) -> bool:
