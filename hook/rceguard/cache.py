@@ -48,7 +48,7 @@ from .fsutil import _replace_atomically
 
 DIR_NAME = ".rceguard_cache"
 ENV_VAR = "RCEGUARD_CACHE_DIR"
-FORMAT = "rceguard-cache-1"
+FORMAT = "rceguard-cache-2"
 RACY_NS = 2_000_000_000  # a signature taken within 2 s of the file's last change is not trusted
 MAX_ENTRIES = 128  # run entries kept (oldest removed first)
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
@@ -330,10 +330,11 @@ class Store:
             return None
         return entry
 
-    def save(self, key: Dict[str, Any], files: Dict[str, Any], deps: Dict[str, Any], result: Optional[Any]) -> None:
+    def save(self, key: Dict[str, Any], files: Dict[str, Any], deps: Dict[str, Any], result: Optional[Any],
+             perfile: Optional[Dict[str, Any]] = None) -> None:
         if not self._prepare():
             return
-        entry = {"format": FORMAT, "key": key, "files": files, "deps": deps, "result": result}
+        entry = {"format": FORMAT, "key": key, "files": files, "deps": deps, "result": result, "perfile": perfile}
         try:
             self._write(self.entry_name(key), json.dumps(entry, sort_keys=True, separators=(",", ":")))
             self._prune()
@@ -460,6 +461,8 @@ class Run:
         self.entry = store.load(self.key)
         self.checked = checked_files(self.entry)
         self.loaded: Dict[str, Optional[List[Any]]] = {}
+        self.displays = [t[1] for t in tasks]
+        self.abs_of = {t[1]: t[0] for t in tasks}
 
     def note_load(self, path: str) -> None:
         """The engine is about to load ``path``: take its signature now (before it is read)."""
@@ -476,8 +479,9 @@ class Run:
         h = self.hashes.get(path)
         return h is not None and not h.startswith("!") and self.checked.get(path) == h
 
-    def save(self, result: ScanResult, checked: Sequence[str]) -> None:
-        """``checked``: given files that decoded and parsed (or passed the syntax check)."""
+    def save(self, result: ScanResult, checked: Sequence[str], perfile: Optional[Dict[str, Any]] = None) -> None:
+        """``checked``: given files that decoded and parsed (or passed the syntax check);
+        ``perfile``: what a later run needs to reuse the result file by file (:meth:`perfile`)."""
         ok = set(checked)
         files = {p: [h, p in ok] for p, h in self.hashes.items()}
         deps = {p: rec for p, rec in self.now.items() if p not in self.hashes}
@@ -485,4 +489,183 @@ class Run:
             if rec is None:
                 return  # cannot tell later whether it changed: store nothing
             deps[p] = rec
-        self.store.save(self.key, files, deps, encode_result(result))
+        self.store.save(self.key, files, deps, encode_result(result), perfile)
+
+    # ------------------------------------------------------------------ per-file reuse
+
+    def modules(self) -> List[str]:
+        """Every Python module of the project below the search folders, and the given files."""
+        out = [p for p, rec in self.now.items() if p.endswith(".py") and stat.S_ISREG(rec[0][4])]
+        return sorted(set(out) | set(self.hashes))
+
+    def bytes_of(self, path: str) -> Optional[bytes]:
+        data = self.data.get(path)
+        return data if data is not None else _read(path)
+
+    def perfile(self, units: Dict[str, Any], deplog: Any, files: Sequence[Any], outcomes: Sequence[Any]) -> Optional[Dict[str, Any]]:
+        """The per-file records of a run that analysed every given file (see :mod:`rceguard.incremental`)."""
+        from .incremental import mentions, stem_of
+
+        if deplog is None:
+            return None
+        stems = {stem_of(p) for p in self.modules()}
+        ment: Dict[str, List[str]] = {}
+        decisions: Dict[str, str] = {}
+        for p, (kind, _payload) in zip(files, outcomes):
+            a = os.path.abspath(p)
+            decisions[a] = kind
+            data = self.data.get(a)
+            if data is not None:
+                ment[_real(a)] = mentions(data, stems)
+        return self._records(units, deplog, {}, decisions, ment, {}, [], [], {})
+
+    def _records(self, units: Dict[str, Any], deplog: Any, graph: Dict[str, List[str]], decisions: Dict[str, str],
+                 ment: Dict[str, List[str]], flags: Dict[str, Any], search_dirs: Sequence[str],
+                 reads_files: Sequence[str], reads_state: Dict[str, List[str]]) -> Optional[Dict[str, Any]]:
+        g: Dict[str, set] = {k: set(v) for k, v in graph.items()}
+        for a, bs in deplog.edges().items():
+            g.setdefault(_real(a), set()).update(_real(b) for b in bs)
+        for shown, reporters in deplog.reports.items():
+            a = self.abs_of.get(shown)
+            if a is not None:
+                g.setdefault(_real(a), set()).update(_real(b) for b in reporters)
+        rs: Dict[str, set] = {k: set(v) for k, v in reads_state.items()}
+        for a, bs in deplog.reads_state.items():
+            rs.setdefault(_real(a), set()).update(_real(b) for b in bs)
+        fl = dict(flags)
+        fl.update({_real(k): list(v) for k, v in deplog.flags.items()})
+        try:
+            enc_units = {d: _enc_unit(u) for d, u in units.items()}
+            if {d: _dec_unit(json.loads(json.dumps(u))) for d, u in enc_units.items()} != units:
+                return None
+        except (TypeError, ValueError, KeyError):
+            return None
+        return {
+            "units": enc_units,
+            "graph": {k: sorted(v - {k}) for k, v in sorted(g.items()) if v - {k}},
+            "reads_files": sorted(set(reads_files) | {_real(p) for p in deplog.reads_files}),
+            "reads_state": {k: sorted(v) for k, v in sorted(rs.items())},
+            "flags": fl,
+            "search_dirs": list(deplog.search_dirs or search_dirs),
+            "decisions": decisions,
+            "mentions": ment,
+        }
+
+    def reusable(self) -> Optional["Reuse"]:
+        """Per-file reuse of the stored entry, when it has per-file records and no project module
+        was added or removed since; else None (the whole run is analysed)."""
+        entry = self.entry
+        if entry is None or not isinstance(entry.get("perfile"), dict) or decode_result(entry) is None:
+            return None  # (an entry whose whole result does not decode is damaged: not used at all)
+        old_files = entry.get("files", {})
+        if set(old_files) != set(self.hashes):
+            return None
+        deps = entry["deps"]
+        for path in self.now:
+            if path not in deps and path not in self.hashes:
+                return None  # a new module may change how an import resolves
+        changed: set = set()
+        for path, rec in deps.items():
+            if not _still(path, rec, self.now):
+                if not os.path.lexists(path):
+                    return None  # a module was removed
+                changed.add(path)
+        for path, h in self.hashes.items():
+            rec = old_files.get(path)
+            if not isinstance(rec, list) or not rec or rec[0] != h:
+                changed.add(path)
+        try:
+            return Reuse(self, entry["perfile"], changed)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+
+def _real(path: str) -> str:
+    return os.path.realpath(path)
+
+
+_UNIT_FIELDS = ("findings", "notices", "suppressed", "bare", "count", "skipped", "scanned", "purposes")
+
+
+def _enc_unit(u: Any) -> Dict[str, Any]:
+    return {name: _enc(getattr(u, name)) for name in _UNIT_FIELDS}
+
+
+def _dec_unit(data: Dict[str, Any]) -> Any:
+    from .incremental import Unit
+
+    return Unit(**{name: _dec(data[name]) for name in _UNIT_FIELDS})
+
+
+class Reuse:
+    """A warm run that can reuse the stored entry file by file (:mod:`rceguard.incremental`)."""
+
+    def __init__(self, run: Run, old: Dict[str, Any], changed: set) -> None:
+        self.run = run
+        self.old = old
+        self.changed = {os.path.abspath(p) for p in changed} | {_real(p) for p in changed}
+        self.search_dirs: List[str] = list(old["search_dirs"])
+        self.flag_paths: List[str] = sorted(old["flags"])
+        self.units = old["units"]
+        if not isinstance(self.units, dict) or not isinstance(old["graph"], dict):
+            raise ValueError("bad per-file records")
+        self.flags_now: Dict[str, Any] = {}
+        self.decisions: Dict[str, str] = {}
+        self.mentions: Dict[str, List[str]] = {}
+
+    def plan(self, files: Sequence[Any], outcomes: Sequence[Any], flags_now: Dict[str, Any],
+             has_sink: Callable[[bytes], bool]) -> Optional[Any]:
+        """What to analyse again (an :class:`rceguard.incremental.Plan` with absolute paths of
+        given files in ``dirty`` and ``analyse``), or None to analyse everything."""
+        from .incremental import Plan
+
+        given = [os.path.abspath(p) for p in files]
+        real = {a: _real(a) for a in given}
+        old_dec = self.old.get("decisions", {})
+        changed = {_real(p) for p in self.changed}
+        skipped, analysed = set(), set()
+        for a, (kind, _payload) in zip(given, outcomes):
+            self.decisions[a] = kind
+            if old_dec.get(a) != kind:
+                changed.add(real[a])
+            (skipped if kind == "skipped" else analysed if kind == "analyse" else set()).add(real[a])
+        old_flags = self.old["flags"]
+        for p, f in flags_now.items():
+            self.flags_now[p] = list(f)
+            if list(old_flags.get(p, ())) != list(f):
+                changed.add(_real(p))
+        modules = [_real(p) for p in self.run.modules()]
+        plan = Plan(self.old, [real[a] for a in given], modules, self.run.bytes_of)
+
+        def sink(path: str) -> bool:
+            data = self.run.bytes_of(path)
+            return data is None or has_sink(data)
+
+        plan.decide(changed, sink, skipped, analysed)
+        for a in given:
+            self.mentions[real[a]] = plan.mentions_of(real[a], changed)
+        plan.dirty = {a for a in given if real[a] in plan.dirty}
+        plan.analyse = {a for a in given if real[a] in plan.analyse}
+        return plan
+
+    def merge_units(self, fresh: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        out: Dict[str, Any] = {}
+        for d in self.run.displays:
+            if d in fresh:
+                out[d] = fresh[d]
+                continue
+            enc = self.units.get(d)
+            if enc is None:
+                return None
+            try:
+                out[d] = _dec_unit(enc)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                return None
+        return out
+
+    def updated(self, merged: Dict[str, Any], deplog: Any, plan: Any) -> Optional[Dict[str, Any]]:
+        old = self.old
+        flags = dict(old["flags"])
+        flags.update(self.flags_now)
+        return self.run._records(merged, deplog, old["graph"], self.decisions, self.mentions, flags,
+                                 self.search_dirs, old.get("reads_files", ()), old.get("reads_state", {}))

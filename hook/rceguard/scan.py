@@ -440,6 +440,8 @@ def _analyze(
     config: Config,
     notices: List[Notice],
     deferred: Sequence[Path] = (),
+    deplog: Any = None,
+    search_dirs: Sequence[str] = (),
 ) -> List[Finding]:
     if not targets:
         return []  # (deferred files only matter when an analysed file imports them)
@@ -449,6 +451,10 @@ def _analyze(
         kwargs: Dict[str, Any] = {}
         if deferred:
             kwargs["deferred"] = deferred
+        if deplog is not None:  # the result cache asks what each module's analysis read
+            kwargs["deplog"] = deplog
+        if search_dirs:
+            kwargs["search_dirs"] = [Path(d) for d in search_dirs]
         if config.models:
             kwargs["models"] = config.models
         if config.sources:
@@ -479,6 +485,25 @@ def _analyze(
         except Exception as exc:
             notices.append(_internal_notice(pf, exc))
     return findings
+
+
+def _shell_kind(p: Path) -> Optional[str]:
+    from .shellfiles import explicit_kind
+
+    return explicit_kind(os.fspath(p))
+
+
+def _flags_now(reuse: Any, config: Config, project_root: Path) -> Dict[str, tuple]:
+    """The engine's module flags (holds a sink, can produce network data), computed again for the
+    modules the cached run had flagged."""
+    from .analysis import engine
+
+    kwargs: Dict[str, Any] = {}
+    if config.models:
+        kwargs["models"] = config.models
+    return engine.module_flags(
+        reuse.flag_paths, reuse.search_dirs, extend_sources=config.extend_sources,
+        extend_sinks=config.extend_sinks, **kwargs)
 
 
 def _shell_kind_files(
@@ -541,6 +566,7 @@ def scan(
     prescan: Optional[bool] = None,
     result_cache: Optional["CacheOptions"] = None,
     progress: Optional[Callable[[str, int, int], None]] = None,
+    _full: bool = False,
 ) -> ScanResult:
     """Scan files/directories. Raises :class:`~rceguard.config.UsageError` for a missing path.
 
@@ -575,17 +601,24 @@ def scan(
         hit = run_cache.hit()
         if hit is not None:
             return hit
+    reuse = run_cache.reusable() if run_cache is not None and not _full else None
     archives = [p for p in files if kind_of(p.name) == ARCHIVE]  # wheels, sdists: read in memory
     if archives:
         files = [p for p in files if kind_of(p.name) != ARCHIVE]
-    files, shell_findings, shell_tables = _shell_kind_files(files, display, contents, notices)
+    shell_given = files
+    if reuse is not None:  # shell scripts and archives stand alone: again only when they changed
+        archives = [p for p in archives if os.path.abspath(p) in reuse.changed]
+        shell_given = [p for p in files if os.path.abspath(p) in reuse.changed or _shell_kind(p) is None]
+    files, shell_findings, shell_tables = _shell_kind_files(shell_given, display, contents, notices)
+    shell_shown = [display(p) for p in shell_given if _shell_kind(p) is not None]
     cache = FileCache(display, project_root, contents)
     use_prescan = PRESCAN if prescan is None else prescan
     prescan_args: Optional[_PrescanArgs] = None
+    sink_names = tuple(config.extend_sinks) + tuple(r.api for r in config.models if r.effect in (
+        "sink", "runs-remote", "calls") and not r.api.startswith("re:"))
     if use_prescan:
         dirs = _prescan_dirs(project_root, files, _Packages())
-        prescan_args = (dirs, tuple(config.extend_sinks) + tuple(r.api for r in config.models if r.effect in (
-            "sink", "runs-remote", "calls") and not r.api.startswith("re:")), tuple(config.extend_sources) + tuple(r.api for r in config.models if r.effect in (
+        prescan_args = (dirs, sink_names, tuple(config.extend_sources) + tuple(r.api for r in config.models if r.effect in (
                 "source", "download", "callback", "runs-remote", "type", "holds", "entry") and not r.api.startswith("re:")))
     tasks: List[_Task] = [
         (os.path.abspath(p), display(p), contents.get(real_key(p)) if contents else None, False) for p in files
@@ -605,42 +638,75 @@ def scan(
     targets: List[ParsedFile] = []
     skipped: List[Path] = []
     checked: List[str] = []  # given files that decoded and parsed (or passed the syntax check)
+    units: Dict[str, Any] = {}  # display path of each given file processed -> its incremental.Unit
+    from .incremental import Unit
+
+    for shown in shell_shown:
+        units[shown] = Unit(count=int(shown in shell_tables))
+    deplog = None
+    plan = None
     with _GcPause() as gc_pause:
         outcomes = _first_pass(tasks, prescan_args, max(1, jobs), tick if progress is not None else None)
+        if reuse is not None:
+            from .analysis.prescan import Prescan
+
+            plan = reuse.plan(files, outcomes, _flags_now(reuse, config, project_root),
+                              Prescan([], sink_names, ()).has_sink)
+            if plan is None:
+                reuse = None
         counter[0] = 0
         for path, (kind, payload) in zip(files, outcomes):
             if progress is not None:
                 tick(1, "parse")
+            shown = display(path)
+            units[shown] = Unit()
             if kind == BAD:
                 notices.append(payload)
-            elif kind == SKIPPED:
+            elif kind == SKIPPED or (plan is not None and os.path.abspath(path) not in plan.analyse):
+                # (a file the pre-scan would analyse but that the result cache does not need again
+                # is set aside too: the engine loads it, as a given file, if an analysed one calls it)
                 cache.seed(path, payload)
                 skipped.append(path)
-                checked.append(os.path.abspath(path))
+                if kind == SKIPPED or (run_cache is not None and run_cache.known_ok(os.path.abspath(path))):
+                    checked.append(os.path.abspath(path))
             else:
-                item = load(Path(os.path.abspath(path)), display(path), payload)
+                item = load(Path(os.path.abspath(path)), shown, payload)
                 if backends and isinstance(item, ParsedFile) and os.path.realpath(path) in backends:
                     item.runs_at = BACKEND_RUNS_AT
                 cache.put(path, item)
                 if isinstance(item, ParsedFile):
                     targets.append(item)
                     checked.append(os.path.abspath(path))
+                    units[shown].count = 1
+                    units[shown].scanned = [shown]
                 else:
                     notices.append(item)
         deferred = [Path(os.path.realpath(p)) for p in skipped]
         gc_pause.parsed()
         if progress is not None:
             progress("analyse", len(targets), total)
-        findings = _analyze(targets, cache, project_root, config, notices, deferred)
+        if run_cache is not None:
+            from .analysis.deplog import DepLog
+
+            deplog = DepLog()
+        search_dirs = reuse.search_dirs if reuse is not None else ()
+        findings = _analyze(targets, cache, project_root, config, notices, deferred, deplog, search_dirs)
         for archive in archives:  # each archive is a project of its own
             members = _archive_members(archive, display(archive), notices)
             findings += _analyze(members, _NO_LOADER, None, config, notices)  # type: ignore[arg-type]
             targets += members
+            units[display(archive)] = Unit(count=len(members), scanned=[m.display for m in members])
     extra_findings, extra_notices, position_maps = frontend_results(targets)  # notebooks, .pth files
     findings += extra_findings
     notices += extra_notices
     texts = {pf.display: pf.text for pf in targets}
     skipped_by_display = {display(p): p for p in skipped}
+    for shown in skipped_by_display:
+        units[shown].count = 1
+        units[shown].scanned = [shown]
+        # ruled out by the pre-scan and never analysed: a skipped file that an analysed one calls
+        # into is analysed after all (and may hold a finding), so it does not count here
+        units[shown].skipped = int(shown not in cache.loaded_seeded)
     scanned = set(texts) | set(skipped_by_display)
     findings = [f for f in findings if f.location.path in scanned]
     findings = [f for f in findings if rule_enabled(f.rule_id, config)]
@@ -657,30 +723,86 @@ def scan(
             if item is not None:
                 texts[sink_path] = item.text
     findings += [f for f in shell_findings if rule_enabled(f.rule_id, config)]
-    sup = suppress.apply(findings, texts, shell_tables)
-    sup.kept = relocate(sup.kept, position_maps)  # to the real file's lines (a notebook's JSON)
+    from .incremental import assemble, unit_of
+
+    attributable = True
+    by_unit: Dict[str, List[Finding]] = {}
+    for f in findings:
+        u = unit_of(f.location.path, units)
+        if u is None:
+            attributable = False
+            u = ""
+        by_unit.setdefault(u, []).append(f)
+    kept: List[Finding] = []
+    n_suppressed = n_bare = 0
+    for u, group in by_unit.items():  # one file's suppressions never depend on another's findings
+        sup = suppress.apply(group, texts, shell_tables)
+        if u:
+            units[u].suppressed, units[u].bare = sup.suppressed, sup.bare
+        kept += sup.kept
+        n_suppressed += sup.suppressed
+        n_bare += sup.bare
+    kept = relocate(kept, position_maps)  # to the real file's lines (a notebook's JSON)
 
     # identical findings (same rule, place and message) reported twice collapse to one
     unique: Dict[tuple, Finding] = {}
     split: Dict[str, List[str]] = {}
-    for f in sup.kept:
+    for f in kept:
         # (a notebook's positions are in its raw JSON, not in the code text: no code frame there)
         unique.setdefault(f.sort_key(), f if f.location.path in position_maps else _with_line(f, texts, split))
-    result = ScanResult(
-        findings=sorted(unique.values(), key=lambda f: f.sort_key()),
-        notices=sorted(set(notices)),
-        files_scanned=len(targets) + len(skipped) + len(shell_tables),
-        # ruled out by the pre-scan and never analysed: a skipped file that an analysed one calls
-        # into is analysed after all (and may hold a finding), so it does not count here
-        prescan_skipped=sum(1 for p in skipped if display(p) not in cache.loaded_seeded),
-        suppressed=sup.suppressed,
-        bare_ignores=sup.bare,
-        root=str(root),
-        scanned=tuple(sorted(scanned)),
-        purposes=_purposes(unique.values(), texts),
-    )
+    for f in unique.values():
+        u = unit_of(f.location.path, units)
+        if u is not None:
+            units[u].findings.append(f)
+    for p, text in _purposes(unique.values(), texts).items():
+        u = unit_of(p, units)
+        if u is not None:
+            units[u].purposes[p] = text
+        else:
+            attributable = False
+    n_run = len(found.notices)
+    for n in notices[n_run:]:
+        u = unit_of(n.path, units)
+        if u is None:
+            attributable = False
+        else:
+            units[u].notices.append(n)
+    if any(n.kind == "other" for n in notices[n_run:]):
+        attributable = False  # an internal error may depend on what else was analysed
+    if reuse is not None and plan is not None:
+        if not attributable:
+            return scan(paths, config, only=only, contents=contents, jobs=jobs, prescan=prescan,
+                        result_cache=result_cache, progress=progress, _full=True)
+        fresh_paths = plan.dirty | {os.path.abspath(p) for p, o in zip(files, outcomes) if o[0] == BAD}
+        fresh = {d: u for d, u in units.items() if d in shell_shown or d in {display(a) for a in archives}}
+        fresh.update({display(p): units[display(p)] for p in files if os.path.abspath(p) in fresh_paths})
+        merged = reuse.merge_units(fresh)
+        if merged is None:
+            return scan(paths, config, only=only, contents=contents, jobs=jobs, prescan=prescan,
+                        result_cache=result_cache, progress=progress, _full=True)
+        result = assemble(merged.values(), notices[:n_run], str(root))
+        if run_cache is not None:
+            run_cache.save(result, checked, reuse.updated(merged, deplog, plan))
+        return result
+    if attributable:
+        result = assemble(units.values(), notices[:n_run], str(root))
+    else:  # as a whole (no per-file records)
+        result = ScanResult(
+            findings=sorted(unique.values(), key=lambda f: f.sort_key()),
+            notices=sorted(set(notices)),
+            files_scanned=sum(u.count for u in units.values()),
+            prescan_skipped=sum(u.skipped for u in units.values()),
+            suppressed=n_suppressed,
+            bare_ignores=n_bare,
+            root=str(root),
+            scanned=tuple(sorted(scanned)),
+            purposes=_purposes(unique.values(), texts),
+        )
     if run_cache is not None:
-        run_cache.save(result, checked)
+        perfile = None
+        if attributable:
+            perfile = run_cache.perfile(units, deplog, files, outcomes)
+        run_cache.save(result, checked, perfile)
     return result
 
 

@@ -114,6 +114,7 @@ class Engine:
         self.bodies_done: set = set()
         self.in_progress: set = set()
         self._class_nodes: Dict[Tuple[str, int], ClassInfo] = {}
+        self.deplog = None  # an analysis.deplog.DepLog when the result cache asks what was read
 
     # ------------------------------------------------------------------ registry
     def register(self, m: ModuleInfo) -> None:
@@ -126,7 +127,12 @@ class Engine:
             self.classes[ci.key] = ci
             self._class_nodes[(m.key, id(ci.node))] = ci
         if m.is_target:
+            log = self.deplog
+            if log is not None:
+                prev, log.current = log.current, str(m.pf.path)
             imported = self._interesting_imports(m)
+            if log is not None:
+                log.current = prev
             for fi in m.functions:
                 if self._is_root(fi, imported):
                     self.active.add(fi.key)
@@ -159,6 +165,9 @@ class Engine:
                 parent.summary.param_sinks.setdefault(key, val)
 
     def _store_summary(self, key: str, summ: Summary) -> None:
+        if self.deplog is not None:
+            fi = self.funcs.get(key)
+            self.deplog.write(("sum", key), None if fi is None else str(fi.module.pf.path))
         old = self.summaries.get(key)
         if old is None or old.signature() != summ.signature():
             if old is not None or summ.signature() != EMPTY_SUMMARY_SIG:
@@ -251,6 +260,8 @@ class Engine:
     def _update(self, store: dict, key, v: Value, dep: Optional[tuple] = None) -> None:
         if not v.labels and not v.types:
             return
+        if self.deplog is not None:
+            self.deplog.write(("files",) if store is self.files else dep)
         old = store.get(key)
         new = v if old is None else join(old, v)
         if old is None or old.signature() != new.signature():
@@ -261,6 +272,8 @@ class Engine:
     def _read(self, dep: tuple) -> None:
         if self.unit is not None:
             self.deps.setdefault(dep, set()).add(self.unit)
+        if self.deplog is not None:
+            self.deplog.read(dep, self._state_module(dep))
 
     def _dirty(self, dep: Optional[tuple]) -> None:
         if dep is None:
@@ -293,6 +306,8 @@ class Engine:
         if any(isinstance(k, tuple) for k in v.labels):
             v = Value({k: t for k, t in v.labels.items() if not isinstance(k, tuple)}, v.types, v.const)
         key_ = (m.key, name)
+        if self.deplog is not None:
+            self.deplog.write(("global", m.key, name))
         old = self.globals.get(key_)
         if old is not None and old.const and not v.const and not v.labels and not v.types:
             self.globals[key_] = EMPTY  # no longer a known constant
@@ -389,6 +404,8 @@ class Engine:
                     context=context, sink_text=text, source_api=t.source_api, notes=tuple(notes), via=via,
                     source_kind=kind)
         key = (rule, loc.path, loc.line, loc.col)
+        if self.deplog is not None:
+            self.deplog.report(loc.path)
         bucket = self.unit_findings.setdefault(self.unit, {})
         old = bucket.get(key)
         if old is None or _fkey(f) < _fkey(old):
@@ -1069,10 +1086,33 @@ class Engine:
         prev = self.unit
         self.unit = unit
         self.unit_findings.pop(unit, None)
+        log = self.deplog
+        if log is not None:
+            prev_mod, log.current = log.current, self._unit_module(unit)
         try:
             return fn()
         finally:
             self.unit = prev
+            if log is not None:
+                log.current = prev_mod
+
+    def _unit_module(self, unit) -> Optional[str]:
+        """Path of the module a unit (a function key or ("body", module key)) belongs to (for the deplog)."""
+        if isinstance(unit, tuple):
+            m = self.project.modules.get(unit[1])
+            return None if m is None else str(m.pf.path)
+        fi = self.funcs.get(unit)
+        return None if fi is None else str(fi.module.pf.path)
+
+    def _state_module(self, dep: tuple) -> Optional[str]:
+        """Path of the module whose field or global ``dep`` names (for the deplog)."""
+        if dep[0] == "field":
+            ci = self.classes.get(dep[1])
+            return None if ci is None else str(ci.module.pf.path)
+        if dep[0] == "global":
+            m = self.project.modules.get(dep[1])
+            return None if m is None else str(m.pf.path)
+        return None
 
     def demand(self, fi: FuncInfo) -> Optional[Summary]:
         """Analyse ``fi`` if it is new or something it read has changed; recursion uses the
@@ -1211,14 +1251,45 @@ def analyze(
     deferred: Iterable[Path] = (),
     models: Iterable[MD.Model] = (),
     disabled_sources: Iterable[str] = (),
+    deplog=None,
+    search_dirs: Iterable[Path] = (),
 ) -> List[Finding]:
     """See the module docstring. ``deferred``: target files the pre-scan found no need to analyse
     (see :mod:`rceguard.analysis.prescan`); they are parsed and reported only if an analysed file
-    imports them."""
+    imports them. ``deplog``: an :class:`rceguard.analysis.deplog.DepLog` to fill with what each
+    module's analysis read (for the result cache; it changes nothing else). ``search_dirs``: module
+    search folders to know from the start (the result cache re-analysing part of a run passes the
+    folders the whole run had found, in their order)."""
     project = Project(root, loader)
+    for d in search_dirs:
+        project._add_dir(Path(d))
+    project.deplog = deplog
     project.deferred_targets = {Path(p).resolve() for p in deferred}
     for pf in targets:
         project.add(pf, True)
     eng = Engine(project, extend_sources, extend_sinks, extend_sanitizers, models=tuple(models),
                  disabled_sources=disabled_sources)
-    return eng.run()
+    eng.deplog = deplog
+    out = eng.run()
+    if deplog is not None:
+        deplog.flags.update(eng._module_flags)
+        deplog.search_dirs = [str(d) for d in project.search_dirs]
+    return out
+
+
+def module_flags(
+    paths: Iterable[str],
+    search_dirs: Iterable[str],
+    *,
+    extend_sources: Iterable[str] = (),
+    extend_sinks: Iterable[str] = (),
+    models: Iterable[MD.Model] = (),
+) -> Dict[str, tuple]:
+    """``path -> (holds a sink, can produce network data)`` as the engine judges a project module
+    it reads (from the file's bytes; module search in ``search_dirs``). The result cache computes
+    these again to see whether a module's role changed without its bytes changing."""
+    project = Project(None, None)
+    for d in search_dirs:
+        project._add_dir(Path(d))
+    eng = Engine(project, extend_sources, extend_sinks, models=tuple(models))
+    return {p: eng._file_flags(Path(p), None) for p in paths}

@@ -224,6 +224,7 @@ class Project:
         self._stat_cache: Dict[str, bool] = {}
         # target files the pre-scan left unparsed: loaded (as targets) only if something imports them
         self.deferred_targets: set = set()
+        self.deplog = None  # analysis.deplog.DepLog: modules located/loaded are recorded there
         if root is not None:
             self._add_dir(root)
             self._add_dir(root / "src")
@@ -263,12 +264,16 @@ class Project:
         them (a project module that shadows one, say a local ``http.py``, is not followed)."""
         mi = self.by_name.get(dotted)
         if mi is not None:
+            if self.deplog is not None:
+                self.deplog.use(mi.pf.path)
             return mi.pf.path
         if dotted.partition(".")[0] in STDLIB_NAMES:
             return None
         found = self._locate(dotted, None)
         if found is None and own_dir is not None and own_dir not in self._search_set:
             found = self._locate(dotted, own_dir)
+        if found is not None and self.deplog is not None:
+            self.deplog.use(found)
         return found
 
     def _locate(self, dotted: str, own_dir: Optional[Path]) -> Optional[Path]:
@@ -336,6 +341,8 @@ class Project:
             return None
         mi = self.by_name.get(dotted)
         if mi is not None:
+            if self.deplog is not None:
+                self.deplog.use(mi.pf.path)
             return mi
         if self.loader is None:
             return None
@@ -351,6 +358,8 @@ class Project:
             self._failed.add(cand)
             return None
         mi = self.add(pf, cand in self.deferred_targets)
+        if self.deplog is not None and mi.is_target:
+            self.deplog.loaded(cand)
         self.by_name.setdefault(dotted, mi)
         return mi
 
