@@ -161,7 +161,8 @@ def test_given_file_changed_reruns_and_reuses_the_syntax_check_of_the_others(
     checks.clear()
     (root / "plain3.py").write_text("def f3(x):\n    return x - 3\n")
     status, out = _run(capsys, "--format", "json", str(root))
-    assert checks == ["plain3.py"] and len(analyses) == 2
+    # per-file reuse: nothing analysed depends on plain3.py, so the flow engine does not run at all
+    assert checks == ["plain3.py"] and len(analyses) == 1
     assert (status, out) == _run(capsys, "--no-cache", "--format", "json", str(root))
 
 
@@ -292,3 +293,80 @@ def test_shell_scripts_and_archives_are_part_of_what_is_compared(tmp_path: Path,
     second = json.loads(_run(capsys, "--format", "json", str(root))[1])["findings"]
     assert not [f for f in second if f["location"]["path"].startswith(("install.sh", "plugin-1.0"))], second
     assert _run(capsys, "--format", "json", str(root)) == _run(capsys, "--no-cache", "--format", "json", str(root))
+
+
+# ------------------------------------------------------------------ per-file reuse (rceguard.incremental)
+
+LEAF = "def helper():\n    return 1\n"
+OTHER = "import requests\nimport subprocess\n\n\ndef tool(u):\n    subprocess.run(['ls'])\n    return requests.get(u).status_code\n"
+
+
+def _wide_project(root: Path) -> Path:
+    """The small pipeline project plus independent modules, so one changed file is a small part."""
+    _project(root)
+    for i in range(6):
+        (root / "pkg" / f"leaf{i}.py").write_text(LEAF)
+    (root / "tools.py").write_text(OTHER)
+    return root
+
+
+def _cold_json(root: Path, capsys) -> str:
+    return _run(capsys, "--no-cache", "--format", "json", str(root))[1]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text", "report"])
+def test_touching_one_file_reanalyses_only_what_depends_on_it(tmp_path: Path, capsys, analyses, _own_result_cache, fmt) -> None:
+    root = _wide_project(tmp_path / "proj")
+    _run(capsys, "--format", fmt, str(root))
+    assert len(analyses) == 1
+    leaf = root / "pkg" / "leaf3.py"
+    leaf.write_text(LEAF + "# touched\n")
+    warm = _run(capsys, "--format", fmt, str(root))
+    assert warm == _run(capsys, "--no-cache", "--format", fmt, str(root))
+    # the cold run analysed main.py and tools.py; the leaf they do not use needs no flow analysis
+    assert analyses == [["main.py", "tools.py"], ["main.py", "tools.py"]]
+
+
+def test_a_changed_callee_recomputes_the_callers_cached_finding(tmp_path: Path, capsys, analyses, _own_result_cache) -> None:
+    root = _wide_project(tmp_path / "proj")
+    first = _run(capsys, "--format", "json", str(root))[1]
+    assert json.loads(first)["findings"]
+    (root / "pkg" / "net.py").write_text(LOCAL)  # no network data any more: the finding goes
+    warm = _run(capsys, "--format", "json", str(root))[1]
+    assert warm == _cold_json(root, capsys)
+    assert not json.loads(warm)["findings"]
+    (root / "pkg" / "net.py").write_text(NET)  # and comes back
+    assert _run(capsys, "--format", "json", str(root))[1] == first
+
+
+def test_a_changed_runner_recomputes_the_finding_placed_in_the_caller(tmp_path: Path, capsys, _own_result_cache) -> None:
+    root = _wide_project(tmp_path / "proj")
+    _run(capsys, "--format", "json", str(root))
+    (root / "pkg" / "runner.py").write_text("def run(code):\n    print(code)\n")
+    warm = _run(capsys, "--format", "json", str(root))[1]
+    assert warm == _cold_json(root, capsys) and not json.loads(warm)["findings"]
+
+
+@pytest.mark.parametrize("change", ["delete a module", "add a file", "add a shadowing module"])
+def test_added_and_removed_modules_give_the_cold_report(tmp_path: Path, capsys, _own_result_cache, change) -> None:
+    root = _wide_project(tmp_path / "proj")
+    _run(capsys, "--format", "json", str(root))
+    if change == "delete a module":
+        (root / "pkg" / "net.py").unlink()
+    elif change == "add a file":
+        (root / "pkg" / "extra.py").write_text("import requests\n\n\ndef go(u):\n    eval(requests.get(u).text)\n")
+    else:
+        (root / "pkg" / "requests.py").write_text("def get(u):\n    return None\n")
+    assert _run(capsys, "--format", "json", str(root))[1] == _cold_json(root, capsys)
+
+
+def test_a_file_that_starts_calling_into_an_unchanged_sink_is_seen(tmp_path: Path, capsys, _own_result_cache) -> None:
+    root = _wide_project(tmp_path / "proj")
+    (root / "caller.py").write_text("def nothing():\n    return 0\n")
+    _run(capsys, "--format", "json", str(root))
+    (root / "caller.py").write_text(
+        "import requests\nfrom pkg.runner import run\n\n\ndef go(u):\n    run(requests.get(u).text)\n")
+    warm = _run(capsys, "--format", "json", str(root))[1]
+    assert warm == _cold_json(root, capsys)
+    assert any(f["location"]["path"].endswith("runner.py") or "caller.py" in json.dumps(f)
+               for f in json.loads(warm)["findings"])

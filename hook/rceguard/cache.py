@@ -52,6 +52,7 @@ FORMAT = "rceguard-cache-2"
 RACY_NS = 2_000_000_000  # a signature taken within 2 s of the file's last change is not trusted
 MAX_ENTRIES = 128  # run entries kept (oldest removed first)
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
+MAX_PARTIAL = 0.5  # per-file reuse only while it re-analyses at most this share of the analysed files
 NOT_WALKED = frozenset({"__pycache__", "node_modules"})
 
 CACHEDIR_TAG = (
@@ -506,7 +507,7 @@ class Run:
         """The per-file records of a run that analysed every given file (see :mod:`rceguard.incremental`)."""
         from .incremental import mentions, stem_of
 
-        if deplog is None:
+        if deplog is None or deplog.incomplete:
             return None
         stems = {stem_of(p) for p in self.modules()}
         ment: Dict[str, List[str]] = {}
@@ -522,6 +523,8 @@ class Run:
     def _records(self, units: Dict[str, Any], deplog: Any, graph: Dict[str, List[str]], decisions: Dict[str, str],
                  ment: Dict[str, List[str]], flags: Dict[str, Any], search_dirs: Sequence[str],
                  reads_files: Sequence[str], reads_state: Dict[str, List[str]]) -> Optional[Dict[str, Any]]:
+        if deplog is None or deplog.incomplete:
+            return None
         g: Dict[str, set] = {k: set(v) for k, v in graph.items()}
         for a, bs in deplog.edges().items():
             g.setdefault(_real(a), set()).update(_real(b) for b in bs)
@@ -641,11 +644,17 @@ class Reuse:
             data = self.run.bytes_of(path)
             return data is None or has_sink(data)
 
-        plan.decide(changed, sink, skipped, analysed)
+        def originates(path: str) -> bool:
+            f = flags_now.get(path)
+            return True if f is None else bool(f[1])
+
+        plan.decide(changed, sink, skipped, analysed, originates)
         for a in given:
             self.mentions[real[a]] = plan.mentions_of(real[a], changed)
         plan.dirty = {a for a in given if real[a] in plan.dirty}
         plan.analyse = {a for a in given if real[a] in plan.analyse}
+        if len(plan.analyse & {a for a in given if real[a] in analysed}) > MAX_PARTIAL * max(1, len(analysed)):
+            return None  # most of the run again: one whole run costs less than a partial one
         return plan
 
     def merge_units(self, fresh: Dict[str, Any]) -> Optional[Dict[str, Any]]:

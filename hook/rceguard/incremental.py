@@ -22,7 +22,8 @@ What a file's findings can depend on (:class:`Plan`), conservatively:
   those, files holding a sink token, files the pre-scan set aside, and readers of a field or
   global of such a module are dirty;
 * a file whose analysis read the downloaded-files store (a file written in one module and run
-  in another, matched by name) is dirty whenever anything changed.
+  in another, matched by name) is dirty whenever a changed module can produce outside data
+  (the engine's flag, which follows its imports): only such a module can write a downloaded file.
 
 The dirty files are analysed again together with what they need as given files: the given files
 their analysis reached before, and the files the pre-scan would analyse that may now call into a
@@ -184,9 +185,10 @@ class Plan:
         return seen
 
     def decide(self, changed: Set[str], has_sink: Callable[[str], bool], skipped: Set[str],
-               analysed: Set[str]) -> None:
+               analysed: Set[str], originates: Callable[[str], bool] = lambda p: True) -> None:
         """``changed``: see the module docstring; ``skipped``: given files the pre-scan sets aside
-        now; ``analysed``: given files the pre-scan would analyse now."""
+        now; ``analysed``: given files the pre-scan would analyse now; ``originates``: can this
+        module produce outside data (itself or through its imports)?"""
         if not changed:
             return
         graph: Dict[str, List[str]] = self.old.get("graph", {})
@@ -195,7 +197,8 @@ class Plan:
         q = set(changed)
         q |= {m for m in named if m in skipped or has_sink(m)}
         q |= {m for m, ks in reads_state.items() if any(k in named for k in ks)}
-        q |= set(self.old.get("reads_files", ()))
+        if any(originates(m) for m in changed):  # (only such a module can write a downloaded file)
+            q |= set(self.old.get("reads_files", ()))
         # dirty: every given file whose analysis reached something in q
         rev: Dict[str, Set[str]] = {}
         for a, bs in graph.items():

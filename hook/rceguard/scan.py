@@ -451,29 +451,31 @@ def _analyze(
         kwargs: Dict[str, Any] = {}
         if deferred:
             kwargs["deferred"] = deferred
-        if deplog is not None:  # the result cache asks what each module's analysis read
-            kwargs["deplog"] = deplog
-        if search_dirs:
-            kwargs["search_dirs"] = [Path(d) for d in search_dirs]
         if config.models:
             kwargs["models"] = config.models
         if config.sources:
             kwargs["disabled_sources"] = disabled_sources(config)
-        return list(
-            engine.analyze(
-                batch,
-                root=root,
-                loader=cache.loader,
-                extend_sources=config.extend_sources,
-                extend_sinks=config.extend_sinks,
-                extend_sanitizers=config.extend_sanitizers,
-                **kwargs,
-            )
-        )
+        from .analysis import deplog as deplog_mod
+
+        # the result cache's hook (analysis.deplog): handed over beside the call, so a stand-in
+        # engine in the tests, which knows nothing of it, simply leaves it unfilled
+        deplog_mod.ACTIVE = deplog
+        if deplog is not None:
+            deplog.seed_dirs = list(search_dirs)
+        try:
+            return list(engine.analyze(
+                batch, root=root, loader=cache.loader, extend_sources=config.extend_sources,
+                extend_sinks=config.extend_sinks, extend_sanitizers=config.extend_sanitizers, **kwargs))
+        finally:
+            deplog_mod.ACTIVE = None
+            if deplog is not None and not deplog.filled:
+                deplog.incomplete = True  # no per-file records from this run
 
     try:
         return run(targets)
     except Exception as exc:  # includes RecursionError and MemoryError
+        if deplog is not None:
+            deplog.incomplete = True  # what the file-by-file runs read is not what a whole run reads
         if len(targets) == 1:
             notices.append(_internal_notice(targets[0], exc))
             return []
@@ -502,7 +504,8 @@ def _flags_now(reuse: Any, config: Config, project_root: Path) -> Dict[str, tupl
     if config.models:
         kwargs["models"] = config.models
     return engine.module_flags(
-        reuse.flag_paths, reuse.search_dirs, extend_sources=config.extend_sources,
+        sorted(set(reuse.flag_paths) | {os.path.realpath(p) for p in reuse.changed if p.endswith(".py")}),
+        reuse.search_dirs, extend_sources=config.extend_sources,
         extend_sinks=config.extend_sinks, **kwargs)
 
 
@@ -605,12 +608,10 @@ def scan(
     archives = [p for p in files if kind_of(p.name) == ARCHIVE]  # wheels, sdists: read in memory
     if archives:
         files = [p for p in files if kind_of(p.name) != ARCHIVE]
-    shell_given = files
-    if reuse is not None:  # shell scripts and archives stand alone: again only when they changed
-        archives = [p for p in archives if os.path.abspath(p) in reuse.changed]
-        shell_given = [p for p in files if os.path.abspath(p) in reuse.changed or _shell_kind(p) is None]
-    files, shell_findings, shell_tables = _shell_kind_files(shell_given, display, contents, notices)
-    shell_shown = [display(p) for p in shell_given if _shell_kind(p) is not None]
+    # (shell scripts and archives stand alone and are checked again on every run that is not a
+    # whole hit: their units are always fresh)
+    shell_shown = [display(p) for p in files if _shell_kind(p) is not None]
+    files, shell_findings, shell_tables = _shell_kind_files(files, display, contents, notices)
     cache = FileCache(display, project_root, contents)
     use_prescan = PRESCAN if prescan is None else prescan
     prescan_args: Optional[_PrescanArgs] = None

@@ -21,6 +21,10 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Set, Tuple
 
+# the DepLog of the engine run about to start (set by rceguard.scan around its call; the engine
+# takes it when no ``deplog`` argument is given): a stand-in engine ignores it
+ACTIVE: Optional["DepLog"] = None
+
 
 class DepLog:
     """Per-module dependency records of one engine run (see the module docstring)."""
@@ -35,6 +39,9 @@ class DepLog:
         self.reads_state: Dict[str, Set[str]] = {}  # module -> modules whose fields/globals it read
         self.flags: Dict[str, Tuple[bool, bool]] = {}  # the engine's per-module (has sink, originates)
         self.search_dirs: list = []
+        self.incomplete = False  # set when the engine could not record (then nothing is reused file by file)
+        self.filled = False  # set by the engine at the end of a run
+        self.seed_dirs: list = []  # module search folders to know from the start (a partial re-run)
 
     def use(self, path: object) -> None:
         if self.current is not None and path is not None:

@@ -1260,6 +1260,12 @@ def analyze(
     module's analysis read (for the result cache; it changes nothing else). ``search_dirs``: module
     search folders to know from the start (the result cache re-analysing part of a run passes the
     folders the whole run had found, in their order)."""
+    if deplog is None:
+        from . import deplog as deplog_mod
+
+        deplog = deplog_mod.ACTIVE
+        if deplog is not None:
+            search_dirs = [*search_dirs, *deplog.seed_dirs]
     project = Project(root, loader)
     for d in search_dirs:
         project._add_dir(Path(d))
@@ -1274,6 +1280,7 @@ def analyze(
     if deplog is not None:
         deplog.flags.update(eng._module_flags)
         deplog.search_dirs = [str(d) for d in project.search_dirs]
+        deplog.filled = True
     return out
 
 
