@@ -116,7 +116,8 @@ def _env_switch(A, e: ast.expr, env) -> Optional[str]:
 
 def _switch(A, e: ast.expr, env) -> Optional[str]:
     """A flag named like an opt-in (``trust_remote_code``, ``self.allow_pickle``), or a parameter
-    whose default is False/None -> its text."""
+    whose default is False -> its text. (A None default is an optional value, not a switch:
+    ``if not url: return`` gates nothing.)"""
     if isinstance(e, (ast.Name, ast.Attribute)):
         last = e.id if isinstance(e, ast.Name) else e.attr
         if _SWITCH_WORDS.search(last):
@@ -125,7 +126,7 @@ def _switch(A, e: ast.expr, env) -> Optional[str]:
             a = A.f.node.args
             pairs = list(zip(reversed(a.args), reversed(a.defaults))) + list(zip(a.kwonlyargs, a.kw_defaults))
             for arg, d in pairs:
-                if arg.arg == e.id and isinstance(d, ast.Constant) and d.value in (False, None):
+                if arg.arg == e.id and isinstance(d, ast.Constant) and d.value is False:
                     return A.text(e)
     return None
 
@@ -157,7 +158,11 @@ def gate_of(A, test: ast.expr, env) -> Optional[tuple]:
         elif not isinstance(op, (ast.Eq, ast.Is, ast.In)):
             return None
         core = test.left
-    what = _env_switch(A, core, env) or (_switch(A, core, env) if core is test else None)
+    what = _env_switch(A, core, env)
+    if what is not None and core is test and not _SWITCH_WORDS.search(what):
+        what = None  # `if not os.environ.get("PLUGIN_URL")`: a setting, not a switch (a compare is one)
+    if what is None and core is test:
+        what = _switch(A, core, env)
     if what is None:
         return None
     if REMOTE in A.ev(core, env.copy()).labels:

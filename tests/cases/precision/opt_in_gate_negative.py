@@ -1,4 +1,6 @@
 """Tests that are not opt-in gates leave the finding an error."""
+import os
+
 import requests
 from flask import Flask, request
 
@@ -31,3 +33,15 @@ def one_branch(url, trust_remote_code=False):
     if trust_remote_code:
         print("trusted")
     exec(code)  # expect: RCE001
+
+
+def optional_value(url=None):
+    if not url:
+        return None
+    exec(requests.get(url).text)  # expect: RCE001
+
+
+def env_setting():
+    if not os.environ.get("PLUGIN_URL"):
+        return None
+    exec(requests.get(os.environ["PLUGIN_URL"]).text)  # expect: RCE001
