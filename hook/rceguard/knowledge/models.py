@@ -65,8 +65,10 @@ Conditions (``unless`` / ``when``): ``name=v1|v2`` holds when keyword ``name`` (
 positional argument ``i``) is a constant among the values (``missing`` means not given; names are
 compared by their last dotted part); ``name!=v1|v2`` holds when it is given and not among them;
 ``name~v`` when its constant (a string or list) contains ``v``; ``arg0:url`` when argument 0 is
-a constant (or f-string) starting with a remote URL scheme; ``name@i:codec`` when it is a constant
-naming a decoding codec (``rot13``, ``base64`` ...); ``arg0:chars`` when argument 0 makes
+a constant (or f-string) starting with a remote URL scheme; ``name@i:codec`` when it folds to a
+transform codec (any spelling ``codecs.lookup`` accepts: ``"BASE-64"``, ``"hex_codec"``, ``"rot13"``);
+``name@i:folds`` when it folds to a constant string (``"o" + "s"``: see ``analysis/fold.py``);
+``arg0:chars`` when argument 0 makes
 characters (a ``chars`` row) from constant codes (``chr(c) for c in CODES``, ``map(chr, CODES)``).
 """
 from __future__ import annotations
@@ -481,9 +483,9 @@ SINK_ROWS: List[Model] = [
     *_typ("js2py.EvalJs", "js2py.EvalJs"),
     Model("js2py.EvalJs.execute", "sink", K.CODE, (0,), ("js",)),
     Model("js2py.EvalJs.eval", "sink", K.CODE, (0,), ("expression",)),
-    Model("importlib.import_module", "sink", K.CODE, (0,), ("name",)),
-    Model("builtins.__import__", "sink", K.CODE, (0,), ("name",)),
-    Model("importlib.__import__", "sink", K.CODE, (0,), ("name",)),
+    Model("importlib.import_module", "sink", K.CODE, (0,), ("name",), unless="name@0:folds"),
+    Model("builtins.__import__", "sink", K.CODE, (0,), ("name",), unless="name@0:folds"),
+    Model("importlib.__import__", "sink", K.CODE, (0,), ("name",), unless="name@0:folds"),
     Model("logging.config.listen", "runs-remote", "socket", rule="RCE001", unless="verify@1!=missing|None"),
     *_typ("code.InteractiveConsole", "code.InteractiveConsole"),
     *_typ("code.InteractiveInterpreter", "code.InteractiveInterpreter"),
@@ -532,6 +534,16 @@ PROPAGATION_ROWS: List[Model] = [
                                                                   "expand")],
 ]
 
+# decoders beyond the functions of propagators.DECODERS: decompressor objects, ciphers whose key and
+# token are in the file, steganography readers. A decoded constant is an encoded payload (RCE005);
+# ``kind="file"``: argument 0 names a file (an image) whose hidden content is the result, so a
+# downloaded file gives network data and a constant path an encoded payload.
+DECODE_ROWS: List[Model] = [
+    *_typ("zlib.Decompress", "zlib.decompressobj"),
+    *_typ("bz2.BZ2Decompressor", "bz2.BZ2Decompressor"),
+    *_typ("lzma.LZMADecompressor", "lzma.LZMADecompressor"),
+]
+
 # the named conditions of knowledge/sinks.py as keyword conditions
 _UNLESS = {
     "yaml_safe_loader": "Loader@1=" + "|".join(sorted(Z.SAFE_YAML_LOADERS)),
@@ -561,7 +573,8 @@ def _table_rows() -> List[Model]:
     for a, i in sorted(P.COMPILERS.items()):
         rows.append(Model(a, "compiles", args=(i,), kwargs=("source",)))
     for a in sorted(P.DECODERS):
-        rows.append(Model(a, "decodes", args=(0,), when="encoding@1:codec" if a == "codecs.decode" else ""))
+        rows.append(Model(a, "decodes", args=(0,),
+                          when=f"encoding@{P.CODEC_ARG_DECODERS[a]}:codec" if a in P.CODEC_ARG_DECODERS else ""))
     for a in sorted(Z.VERIFY_FUNCTIONS):
         rows.append(Model(a, "check"))
     for a, i in sorted(K.SYS_PATH_ADDERS.items()):
@@ -642,7 +655,7 @@ def _method_rows() -> List[Model]:
 
 def builtin_rows() -> List[Model]:
     """Every built-in row, in a stable order."""
-    return _table_rows() + _method_rows() + LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + PROPAGATION_ROWS
+    return _table_rows() + _method_rows() + LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + PROPAGATION_ROWS + DECODE_ROWS
 
 
 # Precedence of the effects that give a call its result (the first that applies wins); "sink",

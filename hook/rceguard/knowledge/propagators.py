@@ -15,14 +15,32 @@ DECODERS = {
     "base64.decodestring", "binascii.a2b_base64", "binascii.unhexlify", "binascii.a2b_hex",
     "zlib.decompress", "bz2.decompress", "lzma.decompress", "gzip.decompress",
     "builtins.bytes.fromhex", "marshal.loads", "codecs.decode",
+    "base64.b32hexdecode", "base64.z85decode", "binascii.a2b_uu", "binascii.a2b_qp", "quopri.decodestring",
+    "codecs.encode",  # rot13 is its own inverse: codecs.encode(x, "rot13") decodes
+    "zlib.Decompress.decompress", "bz2.BZ2Decompressor.decompress", "lzma.LZMADecompressor.decompress",
 }
+# decoders whose codec is an argument: a decoder only for a transform codec (CODEC_ARG_DECODERS[api] = index)
+CODEC_ARG_DECODERS = {"codecs.decode": 1, "codecs.encode": 1}
+# the bytes-to-bytes / text transform codecs, by the name codecs.lookup() gives them: any spelling
+# Python accepts ("BASE-64", "base_64", "hex_codec", "rot13", "zip") is normalised to one of these
+TRANSFORM_CODECS = {"base64", "hex", "rot-13", "zlib", "bz2", "uu", "quopri"}
+# decoders the constant folder (analysis/fold.py) may evaluate on constants of the scanned file,
+# by the pure implementation it uses (never marshal, pickle or a cipher)
+FOLD_DECODERS = {
+    "base64.b64decode": "base64", "base64.standard_b64decode": "base64", "base64.decodebytes": "base64",
+    "base64.decodestring": "base64", "binascii.a2b_base64": "base64", "base64.urlsafe_b64decode": "urlsafe_base64",
+    "base64.b32decode": "base32", "base64.b16decode": "base16", "base64.b85decode": "base85",
+    "base64.a85decode": "ascii85", "binascii.unhexlify": "hex", "binascii.a2b_hex": "hex",
+    "builtins.bytes.fromhex": "fromhex", "zlib.decompress": "zlib", "gzip.decompress": "gzip",
+    "bz2.decompress": "bz2", "lzma.decompress": "lzma", "codecs.decode": "codec", "codecs.encode": "codec-rot13",
+}
+# calls that import a module and return it: "top" returns the top-level package unless a fromlist
+# is given (__import__), "module" the named module itself (importlib.import_module)
+IMPORT_CALLS = {"builtins.__import__": "top", "importlib.__import__": "top", "importlib.import_module": "module"}
 # building a string from a constant list of character codes is decoding too:
 # "".join(chr(c) for c in CODES), "".join(map(chr, CODES)), bytes(CODES).decode()
 CHAR_DECODERS = {"builtins.chr"}
 
-# codecs.decode(x, <codec>) / x.decode(<codec>) is a decoder for these codecs
-CODECS = {"rot13", "rot_13", "hex", "hex_codec", "base64", "base64_codec", "zlib", "zlib_codec",
-          "bz2", "bz2_codec", "uu", "uu_codec"}
 
 # calls whose result never carries the data of their arguments
 NON_PROPAGATING = {
