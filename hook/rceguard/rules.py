@@ -470,7 +470,9 @@ _RCE005 = _rule(
     short="An encoded or obfuscated payload is decoded and executed.",
     full=(
         "Code that is stored encoded (base64, zlib, hex, marshal, rot13, lists of character codes "
-        "joined into a string) is decoded and passed to exec, eval or compile. Legitimate code has "
+        "joined into a string, a cipher whose key is in the file, an image read by a steganography "
+        "tool) is decoded, directly or by a small helper or lambda, and run: passed to exec, eval or "
+        "compile, to a shell or a process, or to a deserializer. Legitimate code has "
         "no reason to hide what it runs; this shape is typical of malicious packages and of "
         "backdoors inserted into otherwise normal files."
     ),

@@ -430,7 +430,8 @@ class Engine:
                     owner = owner.parent  # type: ignore[attr-defined]
                 if owner.f is None:
                     continue
-                key = (lab[1], kind, "value" if lab[0] == "param" else "file", (A.m.key, node.lineno, node.col_offset))  # type: ignore[attr-defined]
+                mode = _LABEL_MODE.get(lab[0], "file")
+                key = (lab[1], kind, mode, (A.m.key, node.lineno, node.col_offset))  # type: ignore[attr-defined]
                 if key not in owner.summary.param_sinks:
                     owner.summary.param_sinks[key] = (self.sink_info(A, node, name), t.steps)
             elif lab in table:
@@ -663,12 +664,45 @@ class Engine:
 
     def _decoded(self, A: FunctionAnalyzer, node: ast.Call, v: Value, name: str, env: Optional[Env] = None) -> Value:
         out = v.only_labels().add_step(A.step(node, f"decoded by `{A.text(node)}`"))
+        # a parameter decoded here (a decode helper, a lambda): callers passing a constant run a payload
+        pdec = {("pdec", lab[1]): Trace(t.steps, source_api=name).add(A.step(node, f"decoded by `{A.text(node)}`"))
+                for lab, t in v.labels.items() if isinstance(lab, tuple) and lab[0] == "param"
+                and ("pdec", lab[1]) not in v.labels}
+        if pdec:
+            out = join(out, Value(pdec))
         if v.const:
             # what the payload does, when it folds to text that fetches more (said in the message)
             t = Trace((A.step(node, f"constant decoded by `{A.text(node)}`"),), source_api=name,
                       caveat=fold.describe_payload(A, node, env))
             out = join(out, Value({ENCODED: t}))
         return out
+
+    def _decoded_param(self, A: FunctionAnalyzer, node: ast.Call, fi: FuncInfo, p: str, v: Value, t: Trace,
+                       nodes: Dict[str, ast.expr]) -> Value:
+        """What a call returns for a ``("pdec", p)`` label of ``fi``: an encoded payload when the
+        argument is a constant; the caller's own parameter decoded when it forwards one."""
+        n = nodes.get(p, node)
+        out: Dict = {}
+        if v.const:
+            st = A.step(n, f"constant passed to `{fi.name}()` as `{p}`")
+            out[ENCODED] = Trace((st,), source_api=t.source_api or fi.name).extend(t.steps[1:])
+        for lab, tr in v.labels.items():
+            if isinstance(lab, tuple) and lab[0] == "param":
+                out[("pdec", lab[1])] = Trace(tr.steps, source_api=t.source_api).add(
+                    A.step(n, f"passed to `{fi.name}()` as `{p}`")).extend(t.steps[1:])
+        return Value(out) if out else EMPTY
+
+    def _decoded_param_sink(self, A: FunctionAnalyzer, node: ast.Call, fi: FuncInfo, p: str, v: Value, kind: str,
+                            skey: tuple, sinfo: SinkInfo, steps: Tuple[Step, ...], nodes: Dict[str, ast.expr]) -> None:
+        """``fi`` decodes parameter ``p`` and runs it (a sink of mode "decoded"): a constant argument
+        is an encoded payload run there; a parameter of the caller forwarded keeps the mode."""
+        dec = next((m.group(1) for m in (_DECODED_BY.search(st.message) for st in steps) if m), fi.name)
+        got = self._decoded_param(A, node, fi, p, v, Trace(steps, source_api=dec), nodes)
+        for lab, t in got.labels.items():
+            if lab == ENCODED and ENCODED in RULES_FOR[kind]:
+                self.report_via(RULES_FOR[kind][ENCODED], t, sinfo, A, node, fi)
+            elif isinstance(lab, tuple):
+                A.summary.param_sinks.setdefault((lab[1], kind, "decoded", skey), (sinfo, t.steps))
 
     def known(self, A: FunctionAnalyzer, node: ast.Call, env: Env, q: str, recv: Optional[Value],
               args: List[Value], kws: Dict[str, Value], star_at: Optional[int],
@@ -779,6 +813,9 @@ class Engine:
                 if p not in fi.params and p not in (fi.vararg, fi.kwarg):
                     A.summary.param_sinks.setdefault((p, kind, mode, skey), (sinfo, steps))
                 continue
+            if mode == "decoded":  # the function decodes this parameter and runs it
+                self._decoded_param_sink(A, node, fi, p, v, kind, skey, sinfo, steps, nodes)
+                continue
             if not v.labels:
                 continue
             call_step = A.step(node, f"passed to `{fi.name}()` as `{p}` ({where})")
@@ -825,6 +862,8 @@ class Engine:
                 call_step = A.step(node, f"passed to `{fi.name}()` as `{p}` ({where})")
                 if kind_ == "param":
                     out.append(v.only_labels().map_traces(lambda tr: tr.add(call_step).extend(t.steps).add(ret_step)))
+                elif kind_ == "pdec":  # returns this parameter decoded: a constant argument is a payload
+                    out.append(self._decoded_param(A, node, fi, p, v, t, nodes).map_traces(lambda tr: tr.add(ret_step)))
                 else:
                     n = nodes.get(p)
                     fvv = self._with_file(A, n, env, v) if n is not None else v
@@ -1142,6 +1181,11 @@ class Engine:
         self._store_summary(key, summ)
         return summ
 
+
+
+# the summary label of a parameter -> the mode of a sink it reaches
+_LABEL_MODE = {"param": "value", "pfile": "file", "pdec": "decoded"}
+_DECODED_BY = re.compile(r"^decoded by `([A-Za-z_][\w.]*)\(")
 
 
 def _concrete(args: List[Value], kws: Dict[str, Value]) -> bool:

@@ -164,6 +164,9 @@ def holds(cond: str, node: ast.Call, A: "FunctionAnalyzer", env: "Env") -> bool:
     if cond.endswith(":codec"):
         given, expr = _value_node(cond[:-6], node)
         return expr is not None and bool(fold.codec_of(fold.fold_str(A, expr, env)))
+    if cond.endswith(":const"):
+        given, expr = _value_node(cond[:-6], node)
+        return expr is not None and fold.fold(A, expr, env) is not fold.UNKNOWN
     if cond.endswith(":folds"):
         given, expr = _value_node(cond[:-6], node)
         return expr is not None and fold.fold_str(A, expr, env) is not None
@@ -262,7 +265,8 @@ def apply(E, A: "FunctionAnalyzer", node: ast.Call, env: "Env", q: str, rows: Li
     for row in rows:
         e = row.effect
         if e == "type":
-            types.append("inst:" + row.type)
+            if not row.when or holds(row.when, node, A, env):
+                types.append("inst:" + row.type)
             continue
         if e == "sink":
             if _applies(row, node, A, env):
@@ -407,6 +411,12 @@ def _decodes(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Valu
     if row.when and not holds(row.when, node, A, env):
         return labels_only(*args)
     i = row.args[0] if row.args else 0
+    if row.kind == "file" and 0 <= i < len(args) and i < len(node.args):
+        # the hidden content of a file (an image): of a downloaded one, network data
+        v = E._with_file(A, node.args[i], env, args[i])
+        if v.has(RFILE):
+            t = v.labels[RFILE].add(A.step(node, f"hidden content read by `{A.text(node)}`"))
+            return join(v.without(RFILE).only_labels(), Value({REMOTE: t}))
     if i == -1:  # a method of the data: ``data.decode("rot13")``, ``"".join(chr(c) for c in CODES)``
         consts = [repr(a.value) for a in node.args if isinstance(a, ast.Constant)]
         chars = _char_codes(node.args[0], A, env) if node.args and row.when.endswith(":chars") else ""

@@ -542,6 +542,23 @@ DECODE_ROWS: List[Model] = [
     *_typ("zlib.Decompress", "zlib.decompressobj"),
     *_typ("bz2.BZ2Decompressor", "bz2.BZ2Decompressor"),
     *_typ("lzma.LZMADecompressor", "lzma.LZMADecompressor"),
+    # ciphers: only an object made with a constant key is a decoder (the key and the token are in the file)
+    Model("cryptography.fernet.Fernet", "type", type="cryptography.fernet.Fernet", when="key@0:const"),
+    Model("cryptography.fernet.Fernet.decrypt", "decodes", args=(0,), kwargs=("token",)),
+    Model("cryptography.fernet.Fernet.decrypt_at_time", "decodes", args=(0,), kwargs=("token",)),
+    *[Model(f"{pkg}.Cipher.{c}.new", "type", type="Crypto.Cipher.Cipher", when="key@0:const")
+      for pkg in ("Crypto", "Cryptodome") for c in ("AES", "DES", "DES3", "ARC2", "ARC4", "Blowfish", "CAST", "ChaCha20", "ChaCha20_Poly1305", "Salsa20")],
+    *[Model(f"Crypto.Cipher.Cipher.{m}", "decodes", args=(0,), kwargs=("ciphertext",))
+      for m in ("decrypt", "decrypt_and_verify")],
+    Model("cryptography.hazmat.primitives.ciphers.Cipher", "type", type="cryptography.hazmat.primitives.ciphers.Cipher"),
+    Model("cryptography.hazmat.primitives.ciphers.Cipher.decryptor", "type",
+          type="cryptography.hazmat.primitives.ciphers.CipherContext"),
+    Model("cryptography.hazmat.primitives.ciphers.CipherContext.update", "decodes", args=(0,), kwargs=("data",)),
+    # steganography: the message hidden in an image file (kind "file": a downloaded image is network data)
+    *[Model(a, "decodes", "file", args=(0,)) for a in (
+        "stegano.lsb.reveal", "stegano.lsb.lsb.reveal", "stegano.lsbset.reveal", "stegano.red.reveal",
+        "stegano.red.red.reveal", "stegano.exifHeader.reveal", "stegano.exifHeader.exifHeader.reveal",
+        "steganography.steganography.Steganography.decode", "stepic.decode", "stepic.decode_imdata")],
 ]
 
 # the named conditions of knowledge/sinks.py as keyword conditions
