@@ -31,6 +31,7 @@ from .flow import FunctionAnalyzer
 from .models import BUILTIN as BUILTIN_MODELS
 from .models import ModelIndex, source_kind
 from .models import apply as apply_models
+from . import types as T
 from .project import RECORD_BASES, ClassInfo, FuncInfo, ModuleInfo, Project
 from .state import Env, SinkInfo, Summary
 from .values import CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
@@ -116,6 +117,9 @@ class Engine:
         self.in_progress: set = set()
         self._class_nodes: Dict[Tuple[str, int], ClassInfo] = {}
         self.deplog = None  # an analysis.deplog.DepLog when the result cache asks what was read
+        self.declared_cache: Dict[str, Dict[str, frozenset]] = {}  # see types.declared_fields
+        # (function key, parameter) -> object types its callers pass (see types.py)
+        self.param_types: Dict[Tuple[str, str], frozenset] = {}
 
     # ------------------------------------------------------------------ registry
     def register(self, m: ModuleInfo) -> None:
@@ -229,6 +233,31 @@ class Engine:
                 return "inst:" + r[1].key  # type: ignore[union-attr]
         return None
 
+    def annotation_types(self, m: ModuleInfo, ann: Optional[ast.expr]) -> frozenset:
+        """Every type an annotation gives (``Optional[X]``, ``"X"``, ``list[X]`` ...; see types.py)."""
+        return T.annotation_types(self, m, ann)
+
+    def params_typed(self, fi: FuncInfo) -> Dict[str, frozenset]:
+        """The object types callers pass to the parameters of ``fi`` (read as a dependency)."""
+        self._read(("ptype", fi.key))
+        return {p: self.param_types[(fi.key, p)] for p in _own_params(fi) if (fi.key, p) in self.param_types}
+
+    def pass_types(self, fi: FuncInfo, bind: Dict[str, Value]) -> None:
+        """A call passes objects of known types to parameters of ``fi``: remember them."""
+        changed = False
+        for p, v in bind.items():
+            ts = T.object_types(v.types)
+            if not ts:
+                continue
+            old = self.param_types.get((fi.key, p), frozenset())
+            if ts <= old or len(old) >= T.MAX_TYPES:
+                continue
+            self.param_types[(fi.key, p)] = T.cap(old | ts)
+            changed = True
+        if changed:
+            self._dirty(("ptype", fi.key))
+            self.next_dirty.add(fi.key)
+
     def find_method(self, ci: ClassInfo, name: str, depth: int = 0) -> Optional[FuncInfo]:
         if name in ci.methods:
             return ci.methods[name]
@@ -293,6 +322,9 @@ class Engine:
             v = self.fields.get((c.key, attr))
             if v is not None:
                 vals.append(v)
+            declared = T.declared_fields(self, c).get(attr)
+            if declared:
+                vals.append(Value(types=declared))
         for eb in self.ext_bases_of(ci):
             if self.holds_row(f"{eb}.{attr}") is not None:
                 vals.append(Value({REMOTE: Trace((A.step(node, f"`{A.text(node)}` holds data from the client ({eb})"),),
@@ -804,6 +836,7 @@ class Engine:
         summ = self.demand(fi)
         skip_first = fi.is_method and (bound or fi.is_classmethod) and not isinstance(fi.node, ast.Lambda)
         bind, nodes = self.bind_args(fi, args, kws, star_at, arg_nodes, skip_first)
+        self.pass_types(fi, bind)
         if summ is None:  # being analysed (recursion) in the first round
             return EMPTY
         where = f"{fi.module.key}:{fi.node.lineno}"  # type: ignore[attr-defined]
@@ -838,11 +871,21 @@ class Engine:
         for (ck, attr), pmap in summ.field_params.items():
             for p, steps in pmap.items():
                 v = bind.get(p)
-                if v is not None and v.labels:
+                if v is None:
+                    continue
+                objs = T.object_types(v.types)
+                if objs:  # Runner(client=OpenAI()): the field holds an OpenAI client
+                    self.set_field(ck, attr, Value(types=objs))
+                if v.labels:
                     conc = {k: t.add(A.step(node, f"passed to `{fi.name}()` as `{p}`")).extend(steps)
                             for k, t in v.labels.items() if not isinstance(k, tuple)}
                     if conc:
                         self.set_field(ck, attr, Value(conc))
+                    if A.f is not None and A.cls is not None:
+                        # super().__init__(client) in a subclass: the subclass's parameter fills it
+                        for k, t in v.labels.items():
+                            if isinstance(k, tuple) and k[0] == "param":
+                                A.summary.field_params.setdefault((ck, attr), {}).setdefault(k[1], t.steps + steps)
         out: List[Value] = []
         ret = summ.ret
         if ret.labels:
@@ -939,11 +982,13 @@ class Engine:
             for c in reversed(self.mro(ci)):
                 fields += [f for f in c.record_fields if f not in fields]
             for f, v in zip(fields, args):
-                if v.labels:
-                    self.set_field(ci.key, f, v.add_step(A.step(node, f"stored in field `{f}` of {ci.node.name}")))
+                if v.labels or v.types:
+                    self.set_field(ci.key, f, Value(v.labels, T.object_types(v.types)).add_step(
+                        A.step(node, f"stored in field `{f}` of {ci.node.name}")))
             for k, v in kws.items():
-                if k in fields and v.labels:
-                    self.set_field(ci.key, k, v.add_step(A.step(node, f"stored in field `{k}` of {ci.node.name}")))
+                if k in fields and (v.labels or v.types):
+                    self.set_field(ci.key, k, Value(v.labels, T.object_types(v.types)).add_step(
+                        A.step(node, f"stored in field `{k}` of {ci.node.name}")))
         return Value(types=frozenset(types))
 
     # ------------------------------------------------------------------ driver

@@ -26,6 +26,7 @@ from .host import Host
 from .models import source_kind
 from .precision import GATE, clean_attribute, gate_note, gate_of, guarded_name
 from .project import ClassInfo, FuncInfo, ModuleInfo
+from . import types as T
 from .shell import find_cradle
 from .state import Env, SinkInfo, Summary, join_envs
 from .values import CONST, CRADLE, EMPTY, REMOTE, RFILE, Trace, Value, join, labels_only
@@ -164,6 +165,7 @@ class FunctionAnalyzer:
             pairs.append((a.vararg, None))
         if a.kwarg:
             pairs.append((a.kwarg, None))
+        passed = self.E.params_typed(f)  # object types the callers pass (see types.py)
         for i, (arg, default) in enumerate(pairs):
             name = arg.arg
             if i == 0 and f.is_method and arg in all_args and not isinstance(node, ast.Lambda):
@@ -175,6 +177,7 @@ class FunctionAnalyzer:
                 continue
             st = Step(self.loc(arg), f"parameter `{name}` of {f.name}()")
             v = Value({("param", name): Trace((st,))})
+            dv = EMPTY
             if default is not None:
                 dv = self.ev_outer(default)
                 if dv:
@@ -182,10 +185,11 @@ class FunctionAnalyzer:
             if remote_params:
                 v = join(v, Value({REMOTE: Trace((Step(self.loc(arg), f"parameter `{name}` receives {remote_label} ({remote_params})"),), source_api=remote_params)}))
             ann = getattr(arg, "annotation", None)
-            if ann is not None:
-                at = self.E.annotation_type(self.m, ann)
-                if at is not None:
-                    v = Value(v.labels, frozenset({at}))
+            declared = self.E.annotation_types(self.m, ann) if ann is not None else frozenset()
+            if default is not None and dv.types:
+                declared |= T.object_types(dv.types)
+            if declared or name in passed:
+                v = Value(v.labels, declared | passed.get(name, frozenset()))
             if name in S.REQUEST_PARAM_NAMES and (ann is None or "request" in ast.dump(ann).lower()):
                 v = Value(v.labels, frozenset({"inst:" + S.REQUEST_TYPE}))
             env.vars[name] = v
@@ -270,6 +274,10 @@ class FunctionAnalyzer:
     def st_AnnAssign(self, s: ast.AnnAssign, env: Env) -> Env:
         if s.value is not None:
             v = self.ev(s.value, env)
+            if not self.is_module and self.class_body is None:  # `c: OpenAI = make()` (fields: types.py)
+                declared = self.E.annotation_types(self.m, s.annotation)
+                if declared:
+                    v = Value(v.labels, v.types | declared, v.const)
             self.assign(s.target, v, env, s.value)
         return env
 
@@ -431,7 +439,8 @@ class FunctionAnalyzer:
         return join_envs(normal, *loop.breaks)
 
     def _element(self, it: Value) -> Value:
-        v = it.only_labels()
+        elts = T.element_types(it.types) if it.types else frozenset()
+        v = Value(it.labels, elts) if elts else it.only_labels()
         if RFILE in v.labels:
             t = v.labels[RFILE]
             v = join(v.without(RFILE), Value({REMOTE: t}))
@@ -578,36 +587,43 @@ class FunctionAnalyzer:
                 self.summary.field_params.setdefault((self.cls.key, attr), {}).setdefault(lab[1], t.steps)
 
     def _weak_update(self, container: ast.expr, v: Value, env: Env) -> None:
-        """``x[k] = v``, ``x.append(v)``: x now may hold v (coarse containers)."""
-        if not v.labels:
+        """``x[k] = v``, ``x.append(v)``: x now may hold v (coarse containers; objects of known
+        types as its element types)."""
+        elts = T.as_elements(v.types) if v.types else frozenset()
+        v = Value(v.labels, elts) if (v.labels or elts) else EMPTY
+        if not v.labels and not elts:
             return
         node = container
         while isinstance(node, ast.Subscript):
             node = node.value
         if isinstance(node, ast.Name):
+            # a module-level container filled from a function (a registry: ``HANDLERS[name] = fn``)
+            module_var = (not self.is_module and elts and node.id not in env.vars and node.id not in self.local_scope
+                          and self.m.scope.get(node.id, ("",))[0] == "var")
             old = self.ev(node, env)
-            nv = join(old, v.only_labels())
-            env.vars[node.id] = nv
-            if self.is_module or node.id in self.globals_decl:
-                self.E.set_global(self.m, node.id, nv, None)
+            nv = join(old, v)
+            if not module_var:
+                env.vars[node.id] = nv
+            if self.is_module or node.id in self.globals_decl or module_var:
+                self.E.set_global(self.m, node.id, nv if not module_var else Value(types=elts), None)
             elif self.class_body is not None:
                 self.E.set_field(self.class_body.key, node.id, nv)
         elif isinstance(node, ast.Attribute):
             path = self.path_of(node)
             if path is not None:
-                env.vars[path] = join(self.ev(node, env), v.only_labels())
+                env.vars[path] = join(self.ev(node, env), v)
             self._assign_attr_weak(node, v, env)
 
     def _assign_attr_weak(self, node: ast.Attribute, v: Value, env: Env) -> None:
         base = node.value
         if isinstance(base, ast.Name) and base.id == self.self_name and self.cls is not None:
-            self.E.set_field(self.cls.key, node.attr, v.only_labels())
+            self.E.set_field(self.cls.key, node.attr, v)
             self._param_into_field(node.attr, v)
         else:
             bv = self.ev(base, env)
             for t in bv.types:
                 if t.startswith(("inst:", "cls:")):
-                    self.E.set_field(t.split(":", 1)[1], node.attr, v.only_labels())
+                    self.E.set_field(t.split(":", 1)[1], node.attr, v)
             self._weak_update(base, v, env)
 
     def path_of(self, node: ast.expr) -> Optional[str]:
@@ -834,7 +850,8 @@ class FunctionAnalyzer:
         v = join(*vals) if vals else CONST
         if all(x.const for x in vals):
             return Value(v.labels, frozenset(), True) if v.labels else CONST
-        return Value(v.labels, v.types) if (v.labels or v.types) else EMPTY
+        types = v.types | T.as_elements(v.types) if v.types else v.types
+        return Value(v.labels, types) if (v.labels or types) else EMPTY
 
     ex_List = ex_Tuple
     ex_Set = ex_Tuple
@@ -844,7 +861,8 @@ class FunctionAnalyzer:
         v = join(*vals) if vals else CONST
         if all(x.const for x in vals):
             return Value(v.labels, frozenset(), True) if v.labels else CONST
-        return labels_only(v)
+        elts = T.as_elements(t for x in vals[len(vals) - len(node.values):] for t in x.types)
+        return Value(v.labels, elts) if elts else labels_only(v)
 
     def _comp(self, node, env: Env, elts: Sequence[ast.expr]) -> Value:
         e = env.copy()
@@ -890,9 +908,10 @@ class FunctionAnalyzer:
                 return r
         if bv.const:
             return Value(bv.labels, frozenset(), True) if bv.labels else CONST
+        elts = T.element_types(bv.types) if bv.types else frozenset()
         if not bv.labels:
-            return EMPTY
-        return Value(bv.labels)
+            return Value(types=elts) if elts else EMPTY
+        return Value(bv.labels, elts)
 
     # -- names
     def ex_Name(self, node: ast.Name, env: Env) -> Value:

@@ -499,9 +499,9 @@ def _reads(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]
 
 def _stores(E, A, node, env, q, row, recv, args, kws, star_at) -> None:
     n = _receiver(node)
-    extra = labels_only(*args, *kws.values())
-    if n is not None and extra.labels:
-        A._weak_update(n, extra, env)
+    extra = join(*args, *kws.values()) if (args or kws) else EMPTY
+    if n is not None and (extra.labels or extra.types):
+        A._weak_update(n, extra, env)  # labels, and objects of known types as elements
 
 
 def _hashes(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
