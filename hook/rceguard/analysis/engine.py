@@ -257,6 +257,8 @@ class Engine:
         if changed:
             self._dirty(("ptype", fi.key))
             self.next_dirty.add(fi.key)
+            if self.deplog is not None:  # the per-file cache: the callee depends on this caller
+                self.deplog.write(("ptype", fi.key))
 
     def find_method(self, ci: ClassInfo, name: str, depth: int = 0) -> Optional[FuncInfo]:
         if name in ci.methods:
