@@ -233,7 +233,9 @@ class FunctionAnalyzer:
                 for kw in d.keywords:
                     if kw.arg in ("path", "rule", "url", "uri"):
                         first = kw.value
-            if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.startswith("/"):
+            # "" is the route of a router's (blueprint's) prefix itself: @router.post("") under prefix="/jobs"
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and \
+                    (first.value.startswith("/") or first.value == ""):
                 return True
         return False
 

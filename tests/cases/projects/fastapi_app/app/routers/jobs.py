@@ -6,7 +6,7 @@ from ..services import job_status, start_job
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 
-@router.post("/")
+@router.post("")
 async def submit(spec: JobSpec) -> dict:
     pid = start_job(spec.name, spec.command)
     return {"name": spec.name, "pid": pid}
