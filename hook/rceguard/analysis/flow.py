@@ -923,11 +923,23 @@ class FunctionAnalyzer:
             v = self.lookup(name)
         return v
 
+    def _enclosing_import(self, name: str) -> Optional[tuple]:
+        """A name imported inside an enclosing function (``def f(): import subprocess; def g(): ...``)."""
+        p = getattr(self, "parent", None)
+        while p is not None:
+            b = p.local_scope.get(name)
+            if b is not None:
+                return b
+            p = getattr(p, "parent", None)
+        return None
+
     def lookup(self, name: str) -> Value:
         b = self.local_scope.get(name)
         if b is None:
             if self.closure is not None and name in self.closure.vars and self.class_body is None:
                 return self.closure.vars[name]
+            b = self._enclosing_import(name)
+        if b is None:
             b = self.m.scope.get(name)
         if b is None:
             if name == "__builtins__":

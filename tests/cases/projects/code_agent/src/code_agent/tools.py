@@ -30,3 +30,23 @@ def parse_plan(answer: str) -> Plan:
 def render_prompt(task: str, history: List[str]) -> str:
     lines = [f"Task: {task}"] + [f"Earlier: {h}" for h in history[-5:]]
     return "\n".join(lines)
+
+
+def langchain_tools():
+    """The runner as LangChain tools, for agents built with langgraph's create_react_agent."""
+    from langchain_core.tools import tool
+
+    from .runner import run_shell
+
+    @tool
+    def shell(command: str) -> str:
+        """Run a shell command in the workspace and return its output."""
+        return run_shell(command)
+
+    @tool
+    def word_count(path: str) -> int:
+        """Count the words of a file in the workspace."""
+        with open(path, encoding="utf-8") as fh:
+            return len(fh.read().split())
+
+    return [shell, word_count]
