@@ -442,15 +442,18 @@ def _analyze(
     deferred: Sequence[Path] = (),
     deplog: Any = None,
     search_dirs: Sequence[str] = (),
+    callers: Optional["_Callers"] = None,
 ) -> List[Finding]:
-    if not targets:
-        return []  # (deferred files only matter when an analysed file imports them)
+    if not targets and (callers is None or not deferred):
+        return []  # (deferred files only matter when an analysed file imports them or a caller feeds them)
     from .analysis import engine
 
     def run(batch: Sequence[ParsedFile]) -> List[Finding]:
         kwargs: Dict[str, Any] = {}
         if deferred:
             kwargs["deferred"] = deferred
+        if callers is not None:
+            kwargs["project_files"], kwargs["read_bytes"] = callers
         if config.models:
             kwargs["models"] = config.models
         if config.sources:
@@ -474,6 +477,8 @@ def _analyze(
     try:
         return run(targets)
     except Exception as exc:  # includes RecursionError and MemoryError
+        if not targets:
+            return []
         if deplog is not None:
             deplog.incomplete = True  # what the file-by-file runs read is not what a whole run reads
         if len(targets) == 1:
@@ -691,7 +696,8 @@ def scan(
 
             deplog = DepLog()
         search_dirs = reuse.search_dirs if reuse is not None else ()
-        findings = _analyze(targets, cache, project_root, config, notices, deferred, deplog, search_dirs)
+        callers = _project_callers(paths, only, project_root, excluder, cache)
+        findings = _analyze(targets, cache, project_root, config, notices, deferred, deplog, search_dirs, callers)
         for archive in archives:  # each archive is a project of its own
             members = _archive_members(archive, display(archive), notices)
             findings += _analyze(members, _NO_LOADER, None, config, notices)  # type: ignore[arg-type]
@@ -805,6 +811,45 @@ def scan(
             perfile = run_cache.perfile(units, deplog, files, outcomes)
         run_cache.save(result, checked, perfile)
     return result
+
+
+_Callers = Tuple[Callable[[], List[Path]], Callable[[Path], Optional[bytes]]]
+
+
+def _project_callers(
+    paths: Sequence[PathLike], only: Optional[Collection[str]], project_root: Path, excluder: Optional[Excluder],
+    cache: FileCache,
+) -> Optional[_Callers]:
+    """For the engine's search of callers in project files that were not given (analysis/callers.py):
+    a lazy list of the project's Python files (discovered as a scan of the project root would find
+    them, excludes applied) and a reader of their bytes. None when the given paths are the whole
+    project, or when there is no project (no pyproject.toml/setup.py/setup.cfg or git root: the
+    folder may be a home directory)."""
+    root = os.path.realpath(project_root)
+    if only is None and any(os.path.isdir(p) and _covers(os.path.realpath(p), root) for p in paths):
+        return None
+    if not (any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
+            or os.path.exists(os.path.join(root, ".git"))):
+        return None
+
+    def files() -> List[Path]:
+        found = discover([project_root], excluder=excluder, display=cache.display)
+        return [p for p in found.files if p.suffix == ".py"]
+
+    def read(path: Path) -> Optional[bytes]:
+        data = cache.contents.get(real_key(path)) if cache.contents else None
+        if data is not None:
+            return data
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    return files, read
+
+
+def _covers(directory: str, root: str) -> bool:
+    return root == directory or root.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _cache_run(

@@ -27,6 +27,7 @@ from ..knowledge import models as MD
 from . import fold, netshell
 from .argv import argv_of
 from .precision import GATE_PREFIX, payload_keywords
+from .callers import CallerIndex, defined_names, real
 from .flow import FunctionAnalyzer
 from .models import BUILTIN as BUILTIN_MODELS
 from .models import ModelIndex, source_kind
@@ -41,6 +42,8 @@ EMPTY_SUMMARY_SIG = Summary().signature()
 # functions of modules that were not given are followed this deep when only parameters (not
 # network data itself) flow into them; network data is always followed
 MAX_PARAM_DEPTH = 2
+# how many levels of callers in project files that were not given are followed up from a sink
+MAX_CALLER_LEVELS = 6
 
 # which labels a sink kind reacts to, and the rule it reports
 # (a decoded constant is an encoded payload, RCE005, whatever kind of sink runs it)
@@ -120,6 +123,12 @@ class Engine:
         self.declared_cache: Dict[str, Dict[str, frozenset]] = {}  # see types.declared_fields
         # (function key, parameter) -> object types its callers pass (see types.py)
         self.param_types: Dict[Tuple[str, str], frozenset] = {}
+        # callers in project files that were not given (see analysis/callers.py); None: not searched
+        self.callers: Optional[CallerIndex] = None
+        self._caller_funcs_done: set = set()
+        self._caller_names_done: set = set()
+        self._sink_chain: set = set()  # paths of modules with a function whose parameter reaches a given file's sink
+        self._caller_bodies: Dict[str, ModuleInfo] = {}
 
     # ------------------------------------------------------------------ registry
     def register(self, m: ModuleInfo) -> None:
@@ -936,6 +945,8 @@ class Engine:
             # a target the pre-scan left unparsed is a target all the same: without the pre-scan
             # its constructor would give the object its type (``--no-prescan`` must agree)
             return True
+        if path in self._sink_chain:
+            return True  # it holds a function whose parameter reaches a sink in a given file
         return self._flags(path, None if mi is None else mi.pf.text, args, kws)
 
     def _flags(self, path: Path, text: Optional[str], args: List[Value], kws: Dict[str, Value]) -> bool:
@@ -997,7 +1008,11 @@ class Engine:
     def run(self) -> List[Finding]:
         for m in [m for m in self.project.modules.values() if m.is_target]:
             self.register(m)
-        for rnd in range(MAX_ROUNDS):
+        if self.callers is not None:
+            self._promote_deferred_sinks()
+        rounds, rnd = MAX_ROUNDS, 0
+        while rnd < rounds:
+            rnd += 1
             # deferred targets (left unparsed by the pre-scan) join when an analysed file imports them
             targets = [m for m in self.project.modules.values() if m.is_target]
             self.done_this_round = set()
@@ -1005,9 +1020,16 @@ class Engine:
             self.next_dirty = set()
             for m in targets:
                 self.analyze_module(m)
+            for m in list(self._caller_bodies.values()):
+                self.analyze_module(m)
             for fi in sorted((self.funcs[k] for k in self.dirty if k in self.funcs), key=lambda f: f.key):
                 self.demand(fi)
             self.next_dirty |= self._activate_callers(targets)
+            if self.callers is not None:
+                up = self._activate_project_callers()
+                if up:  # one more level of callers: give it rounds of its own
+                    self.next_dirty |= up
+                    rounds = min(rounds + 1, MAX_ROUNDS + MAX_CALLER_LEVELS)
             self.dirty = self.next_dirty
             if not self.dirty:
                 break
@@ -1170,6 +1192,97 @@ class Engine:
                     self.active.add(fi.key)
                     new.add(fi.key)
         return new
+
+    # ------------------------------------------------------------------ callers in other project files
+    def _promote_deferred_sinks(self) -> None:
+        """Given files the pre-scan left unparsed because no outside data can start in them or in
+        their imports may still hold a sink that a caller elsewhere in the project feeds: those
+        with a sink token whose defined names some other project file mentions are analysed."""
+        pending = [p for p in sorted(self.project.deferred_targets) if p not in self.project.by_path]
+        for path in pending:
+            has_sink, _ = self._file_flags(path, None)
+            if not has_sink or not self._callers_live():
+                continue
+            names = defined_names(self.callers.data(path))  # type: ignore[union-attr]
+            if not names or not self.callers.mentioning(names, lambda p, own=path: p == own):  # type: ignore[union-attr]
+                continue
+            pf = self.project.loader(path) if self.project.loader is not None else None
+            if pf is not None:
+                self.register(self.project.add(pf, True))
+
+    def _callers_live(self) -> bool:
+        """Is there a project file outside the given ones? (Lists the project once.)"""
+        if self.callers is not None and self.callers.empty:
+            self.callers = None  # the given files are the whole project: callers are among them
+        return self.callers is not None
+
+    def _caller_names(self, fi: FuncInfo) -> List[str]:
+        """What a call of ``fi`` names in the caller's text: the function or method name; for a
+        constructor or another special method, the class name."""
+        if fi.cls is not None and fi.name.startswith("__") and fi.name.endswith("__"):
+            return [fi.cls.node.name]
+        return [fi.name]
+
+    def _activate_project_callers(self) -> set:
+        """Functions (and module bodies) of project files outside the analysed ones that mention a
+        function whose parameter reaches a sink in a given file: loaded and analysed, so data they
+        pass in is reported at that sink."""
+        assert self.callers is not None
+        names: set = set()
+        for key, summ in self.summaries.items():
+            if key in self._caller_funcs_done or not summ.param_sinks:
+                continue
+            if not any(si.module.is_target for si, _ in summ.param_sinks.values()):
+                continue
+            fi = self.funcs.get(key)
+            if fi is None or fi.name == "<lambda>" or ".<locals>." in fi.qual:
+                continue
+            self._caller_funcs_done.add(key)
+            self._sink_chain.add(fi.module.pf.path)
+            self._sink_chain.add(real(fi.module.pf.path))
+            names.update(self._caller_names(fi))
+        names -= self._caller_names_done
+        if not names or not self._callers_live():
+            return set()
+        self._caller_names_done |= names
+        analysed = {real(m.pf.path) for m in self.project.modules.values() if m.is_target}
+        pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
+        new: set = set()
+        for path in self.callers.mentioning(names, analysed.__contains__):
+            mi = self._caller_module(path)
+            if mi is None:
+                continue
+            lines = self._match_lines(mi, "project-callers", pat)
+            if not lines:
+                continue
+            for fi in mi.functions:
+                if self._lines_match(fi, lines):
+                    if fi.key not in self.active:
+                        self.active.add(fi.key)
+                        new.add(fi.key)
+                    elif fi.key not in self.summaries:
+                        new.add(fi.key)
+            spans = [(f.node.lineno, getattr(f.node, "end_lineno", f.node.lineno) or f.node.lineno)  # type: ignore[attr-defined]
+                     for f in mi.functions]
+            if any(not any(a <= n <= b for a, b in spans) for n in lines) and mi.key not in self._caller_bodies:
+                self._caller_bodies[mi.key] = mi  # module-level code calls it
+                new.add(("body", mi.key))
+        return new
+
+    def _caller_module(self, path: Path) -> Optional[ModuleInfo]:
+        mi = self.project.by_path.get(path)
+        if mi is None:
+            for m in self.project.modules.values():
+                if real(m.pf.path) == path:
+                    return m
+            if self.project.loader is None:
+                return None
+            pf = self.project.loader(path)
+            if pf is None:
+                return None
+            mi = self.project.add(pf, path in self.project.deferred_targets)
+        self.register(mi)
+        return mi
 
     def _run_unit(self, unit, fn):
         prev = self.unit
@@ -1347,13 +1460,18 @@ def analyze(
     disabled_sources: Iterable[str] = (),
     deplog=None,
     search_dirs: Iterable[Path] = (),
+    project_files: Optional[Callable[[], Sequence[Path]]] = None,
+    read_bytes: Optional[Callable[[Path], Optional[bytes]]] = None,
 ) -> List[Finding]:
     """See the module docstring. ``deferred``: target files the pre-scan found no need to analyse
     (see :mod:`rceguard.analysis.prescan`); they are parsed and reported only if an analysed file
     imports them. ``deplog``: an :class:`rceguard.analysis.deplog.DepLog` to fill with what each
     module's analysis read (for the result cache; it changes nothing else). ``search_dirs``: module
     search folders to know from the start (the result cache re-analysing part of a run passes the
-    folders the whole run had found, in their order)."""
+    folders the whole run had found, in their order). ``project_files()``: the project's Python
+    files, searched for callers of the given files' functions (see :mod:`rceguard.analysis.callers`;
+    None: callers in files that were not given are not followed); ``read_bytes(path)``: their
+    contents."""
     if deplog is None:
         from . import deplog as deplog_mod
 
@@ -1370,6 +1488,9 @@ def analyze(
     eng = Engine(project, extend_sources, extend_sinks, extend_sanitizers, models=tuple(models),
                  disabled_sources=disabled_sources)
     eng.deplog = deplog
+    if project_files is not None and loader is not None:
+        given = [pf.path for pf in targets] + sorted(project.deferred_targets)
+        eng.callers = CallerIndex(project_files, read_bytes or _read_disk, given)
     out = eng.run()
     if deplog is not None:
         deplog.flags.update(eng._module_flags)
@@ -1394,3 +1515,10 @@ def module_flags(
         project._add_dir(Path(d))
     eng = Engine(project, extend_sources, extend_sinks, models=tuple(models))
     return {p: eng._file_flags(Path(p), None) for p in paths}
+
+
+def _read_disk(path: Path) -> Optional[bytes]:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
