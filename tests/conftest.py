@@ -52,7 +52,7 @@ def make_tree(tmp_path: Path) -> Callable[[Dict[str, object]], Path]:
     return make
 
 
-def _fake_analyze(targets, *, root=None, loader=None, extend_sources=(), extend_sinks=(), extend_sanitizers=(), deferred=()):
+def _fake_analyze(targets, *, root=None, loader=None, extend_sources=(), extend_sinks=(), extend_sanitizers=(), deferred=(), project_files=None, read_bytes=None):
     """A stand-in engine: every call ``danger("RCE00x")`` / ``danger("RCE00x", "level")`` is a finding
     (default RCE001/error) located at the call, with the enclosing statement's lines."""
     out: List[Finding] = []

@@ -813,6 +813,8 @@ def scan(
     return result
 
 
+MAX_CALLER_FILES = 20000  # a project with more Python files than this is not searched for callers
+_INSTALLED = frozenset({"site-packages", "dist-packages"})
 _Callers = Tuple[Callable[[], List[Path]], Callable[[Path], Optional[bytes]]]
 
 
@@ -828,13 +830,13 @@ def _project_callers(
     root = os.path.realpath(project_root)
     if only is None and any(os.path.isdir(p) and _covers(os.path.realpath(p), root) for p in paths):
         return None
-    if not (any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
-            or os.path.exists(os.path.join(root, ".git"))):
-        return None
+    if not any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS):
+        return None  # a bare git root may be anything (~/.pyenv is one): not walked
 
     def files() -> List[Path]:
         found = discover([project_root], excluder=excluder, display=cache.display)
-        return [p for p in found.files if p.suffix == ".py"]
+        out = [p for p in found.files if p.suffix == ".py" and not _INSTALLED.intersection(p.parts)]
+        return out if len(out) <= MAX_CALLER_FILES else []  # too large to search: callers not followed
 
     def read(path: Path) -> Optional[bytes]:
         data = cache.contents.get(real_key(path)) if cache.contents else None
