@@ -36,7 +36,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set
 
 from .findings import ScanResult
 
@@ -102,6 +102,18 @@ def assemble(units: Iterable[Unit], run_notices: Sequence[Any], root: str) -> Sc
 
 
 # --------------------------------------------------------------------------------- mentions
+
+
+def _closure(start: Iterable[str], edges: Mapping[str, Iterable[str]]) -> Set[str]:
+    """``start`` and everything reachable from it along ``edges``."""
+    seen = set(start)
+    todo = list(seen)
+    while todo:
+        for b in edges.get(todo.pop(), ()):
+            if b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return seen
 
 
 def stem_of(path: str) -> str:
@@ -204,23 +216,8 @@ class Plan:
         for a, bs in graph.items():
             for b in bs:
                 rev.setdefault(b, set()).add(a)
-        reached = set(q)
-        todo = list(q)
-        while todo:
-            b = todo.pop()
-            for a in rev.get(b, ()):
-                if a not in reached:
-                    reached.add(a)
-                    todo.append(a)
-        self.dirty = reached & self.given_set
+        self.dirty = _closure(q, rev) & self.given_set
         # analyse: the dirty files, the given files their analysis reached, callers that may start
         # passing data into a changed module
-        need = set(self.dirty)
-        todo = list(self.dirty)
-        while todo:
-            a = todo.pop()
-            for b in graph.get(a, ()):
-                if b not in need:
-                    need.add(b)
-                    todo.append(b)
+        need = _closure(self.dirty, graph)
         self.analyse = (need & self.given_set) | (self._naming(set(changed), changed) & analysed) | self.dirty
