@@ -92,6 +92,7 @@ class Engine:
             elif r.effect in ("source", "download", "callback", "holds", "entry"):
                 self.extra_sources.add(r.api)
         self.user_models: Optional[ModelIndex] = ModelIndex(rows) if rows else None
+        self._merged_rows: Dict[Tuple[str, bool], list] = {}  # (name, any receiver) -> built-in + user rows, ranked
         self.disabled_sources = frozenset(disabled_sources)
         self.summaries: Dict[str, Summary] = {}
         self.funcs: Dict[str, FuncInfo] = {}
@@ -771,9 +772,13 @@ class Engine:
     def model_rows(self, q: str, any_receiver: bool = True) -> list:
         rows = BUILTIN_MODELS.lookup(q, any_receiver)
         if self.user_models is not None:
-            extra = self.user_models.lookup(q, any_receiver)
-            if extra:
-                rows = sorted(rows + extra, key=lambda r: _EFFECT_RANK.get(r.effect, len(_EFFECT_RANK)))
+            merged = self._merged_rows.get((q, any_receiver))
+            if merged is None:
+                extra = self.user_models.lookup(q, any_receiver)
+                merged = sorted(rows + extra, key=lambda r: _EFFECT_RANK.get(r.effect, len(_EFFECT_RANK))) \
+                    if extra else rows
+                self._merged_rows[(q, any_receiver)] = merged
+            rows = merged
         return rows
 
     def mark_callbacks(self, vals: List[Value], desc: str, instances: bool, A: FunctionAnalyzer) -> None:
