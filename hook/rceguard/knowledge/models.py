@@ -82,6 +82,36 @@ from . import sinks as K
 from . import sources as S
 
 
+# how ``rceguard models`` says each effect: {a} the arguments, {dest} where it goes, {kind} the
+# source kind's name, {sink} the sink kind, {rule}, {type}, {to} as in the row
+_PHRASES = {
+    "source": "returns {kind}",
+    "download": "returns a downloaded file ({kind})",
+    "download-to": "returns a downloaded file ({kind}); saves it to {dest}",
+    "writes": "writes {a} into the file of {dest}",
+    "copies": "copies the file {a} to {dest}",
+    "opens": "opens the file {a}",
+    "sink": "runs {a} as {sink}",
+    "runs-remote": "fetches {kind} and runs it ({rule})",
+    "type": "returns a {type}",
+    "callback": "calls the functions in {a} with {kind}",
+    "calls": "calls {a} with the arguments from arg{to}",
+    "propagates": "returns {a}",
+    "reads": "returns the content of the file {a}",
+    "stores": "puts its arguments into the receiver",
+    "hashes": "adds {a} to the receiver's digest",
+    "extracts": "unpacks the receiver into {dest}",
+    "redirects": "makes arg0 the standard stream arg1",
+    "chars": "returns a character made from a code",
+    "holds": "the attribute holds {kind}",
+    "entry": "parameters of decorated / overriding functions are {kind}",
+    "decodes": "returns {a} decoded",
+    "check": "checks the integrity of {a}",
+    "clean": "returns nothing of its arguments",
+    "chmod": "makes the file {a} executable",
+}
+
+
 @dataclass(frozen=True)
 class Model:
     api: str
@@ -110,56 +140,14 @@ class Model:
         if self.to_kw:
             dest = f"{dest} / {self.to_kw}" if dest else self.to_kw
         e = self.effect
-        if e == "source":
-            out = f"returns {SOURCE_KINDS.get(self.kind, self.kind)}"
-        elif e == "download":
-            out = f"returns a downloaded file ({SOURCE_KINDS.get(self.kind, self.kind)})"
-            if dest:
-                out += f"; saves it to {dest}"
-        elif e == "writes":
-            out = f"writes {a} into the file of {dest}"
-        elif e == "copies":
-            out = f"copies the file {a} to {dest}"
-        elif e == "opens":
-            out = f"opens the file {a}"
-        elif e == "sink":
-            out = f"runs {a} as {self.kind}"
-        elif e == "runs-remote":
-            out = f"fetches {SOURCE_KINDS.get(self.kind, self.kind)} and runs it ({self.rule})"
-        elif e == "type":
-            out = f"returns a {self.type}"
-        elif e == "callback":
-            out = f"calls the functions in {a} with {SOURCE_KINDS.get(self.kind, self.kind)}"
-        elif e == "calls":
-            out = f"calls {a} with the arguments from arg{self.to}"
-        elif e == "propagates":
-            out = f"returns {a}"
-        elif e == "reads":
-            out = f"returns the content of the file {a}"
-        elif e == "stores":
-            out = "puts its arguments into the receiver"
-        elif e == "hashes":
-            out = f"adds {a} to the receiver's digest"
-        elif e == "extracts":
-            out = f"unpacks the receiver into {dest or 'the working directory'}"
-        elif e == "redirects":
-            out = "makes arg0 the standard stream arg1"
-        elif e == "chars":
-            out = "returns a character made from a code"
-        elif e == "holds":
-            out = f"the attribute holds {SOURCE_KINDS.get(self.kind, self.kind)}"
-        elif e == "entry":
-            out = f"parameters of decorated / overriding functions are {SOURCE_KINDS.get(self.kind, self.kind)}"
-        elif e == "decodes":
-            out = f"returns {a} decoded"
-        elif e == "check":
-            out = f"checks the integrity of {a if (self.args or self.kwargs) else 'its arguments'}"
-        elif e == "clean":
-            out = "returns nothing of its arguments"
-        elif e == "chmod":
-            out = f"makes the file {a} executable"
-        else:
-            out = e
+        if e == "download" and dest:
+            e = "download-to"
+        elif e == "extracts" and not dest:
+            dest = "the working directory"
+        elif e == "check" and not (self.args or self.kwargs):
+            a = "its arguments"
+        out = _PHRASES.get(e, e).format(a=a, dest=dest, kind=SOURCE_KINDS.get(self.kind, self.kind), sink=self.kind,
+                                        rule=self.rule, type=self.type, to=self.to)
         if self.unless:
             out += f" unless {self.unless}"
         if self.when:
