@@ -107,6 +107,9 @@ class Engine:
         self._registered: set = set()
         self._mod_tokens: Dict[str, bool] = {}
         self._line_cache: Dict[tuple, List[int]] = {}
+        self._word_index: Dict[str, Dict[str, List[int]]] = {}
+        self._mro: Dict[str, List[ClassInfo]] = {}
+        self._ext_bases: Dict[str, List[str]] = {}
         self._names_done: set = set()
         self.depth = 0  # how many functions of modules that were not given are being analysed
         self._prescan = None
@@ -283,19 +286,32 @@ class Engine:
         return None
 
     def ext_bases_of(self, ci: ClassInfo, depth: int = 0) -> List[str]:
+        """Qualified names of the third-party bases of ``ci`` and of its project bases (kept once
+        computed: a class's bases are fixed when it is resolved; do not modify the list)."""
+        got = self._ext_bases.get(ci.key) if depth == 0 else None
+        if got is not None:
+            return got
         self.resolve_class(ci)
         out = list(ci.ext_bases)
         if depth < 10:
             for b in ci.bases:
                 out.extend(self.ext_bases_of(b, depth + 1))
+        if depth == 0:
+            self._ext_bases[ci.key] = out
         return out
 
     def mro(self, ci: ClassInfo, depth: int = 0) -> List[ClassInfo]:
+        """``ci`` and its project bases, nearest first (kept once computed; do not modify the list)."""
+        got = self._mro.get(ci.key) if depth == 0 else None
+        if got is not None:
+            return got
         self.resolve_class(ci)
         out = [ci]
         if depth < 10:
             for b in ci.bases:
                 out.extend(x for x in self.mro(b, depth + 1) if x not in out)
+        if depth == 0:
+            self._mro[ci.key] = out
         return out
 
     # ------------------------------------------------------------------ stores
@@ -1102,8 +1118,7 @@ class Engine:
         if self._lines_match(fi, self._root_lines(m)):
             return True
         if imported:
-            pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(imported))))
-            if self._lines_match(fi, self._match_lines(m, "imported", pat)):
+            if self._lines_match(fi, self._match_lines(m, imported)):
                 return True
         extra = [n.split(":")[0].rsplit(".", 1)[-1] for n in (*self.extra_sources, *self.extra_sinks, *self.extra_sanitizers)]
         if any(extra):
@@ -1146,20 +1161,26 @@ class Engine:
             self._line_cache[key] = got
         return got
 
-    def _match_lines(self, m: ModuleInfo, what: str, pat: "re.Pattern[str]") -> List[int]:
-        """Sorted line numbers of ``m`` where ``pat`` matches (one pass over the module's text)."""
-        key = (m.key, what, pat.pattern)
-        got = self._line_cache.get(key)
+    def _word_lines(self, m: ModuleInfo) -> Dict[str, List[int]]:
+        """Every identifier-like word of ``m``'s text -> the sorted lines it is on (built once per
+        module; a word is a maximal run of ``\\w`` characters, so looking a name up here finds
+        exactly the lines where ``\\bname\\b`` matches)."""
+        got = self._word_index.get(m.key)
         if got is None:
-            text = m.pf.text
-            got = []
-            last, line = 0, 1
-            for mt in pat.finditer(text):
-                line += text.count("\n", last, mt.start())
-                last = mt.start()
-                got.append(line)
-            self._line_cache[key] = got
+            got = {}
+            for n, line in enumerate(m.pf.lines, 1):
+                for w in set(_WORD.findall(line)):
+                    got.setdefault(w, []).append(n)
+            self._word_index[m.key] = got
         return got
+
+    def _match_lines(self, m: ModuleInfo, names: Iterable[str]) -> List[int]:
+        """Sorted line numbers of ``m`` on which one of ``names`` (identifiers) occurs as a word."""
+        words = self._word_lines(m)
+        hits = [words[n] for n in names if n in words]
+        if len(hits) == 1:
+            return hits[0]
+        return sorted({n for h in hits for n in h})
 
     @staticmethod
     def _lines_match(fi: FuncInfo, lines: List[int]) -> bool:
@@ -1183,16 +1204,15 @@ class Engine:
             return set()
         self._names_done |= names
         new = set()
-        pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
         for m in targets:
-            if not any(n in m.pf.text for n in names):
+            if not m.functions or all(fi.key in self.active for fi in m.functions):
                 continue
-            lines = None
+            lines = self._match_lines(m, names)
+            if not lines:
+                continue
             for fi in m.functions:
                 if fi.key in self.active:
                     continue
-                if lines is None:
-                    lines = self._match_lines(m, "callers", pat)
                 if self._lines_match(fi, lines):
                     self.active.add(fi.key)
                     new.add(fi.key)
@@ -1251,13 +1271,12 @@ class Engine:
             return set()
         self._caller_names_done |= names
         analysed = {real(m.pf.path) for m in self.project.modules.values() if m.is_target}
-        pat = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
         new: set = set()
         for path in self.callers.mentioning(names, analysed.__contains__):
             mi = self._caller_module(path)
             if mi is None:
                 continue
-            lines = self._match_lines(mi, "project-callers", pat)
+            lines = self._match_lines(mi, names)
             if not lines:
                 continue
             for fi in mi.functions:
@@ -1347,6 +1366,8 @@ class Engine:
         return summ
 
 
+
+_WORD = re.compile(r"\w+")
 
 # the summary label of a parameter -> the mode of a sink it reaches
 _LABEL_MODE = {"param": "value", "pfile": "file", "pdec": "decoded"}
