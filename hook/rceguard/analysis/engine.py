@@ -340,7 +340,11 @@ class Engine:
             self.next_dirty.add(u)
 
     def set_field(self, cls_key: str, attr: str, v: Value) -> None:
-        self._update(self.fields, (cls_key, attr), Value(v.labels, v.types) if (v.labels or v.types) else EMPTY,
+        # parameter labels are the storing function's own (its summary's field_params carry them to
+        # callers); readers drop them (get_field), so keeping them here would only make every
+        # reader run again each time another function stores a parameter
+        labels = {k: t for k, t in v.labels.items() if not isinstance(k, tuple)} if v.labels else v.labels
+        self._update(self.fields, (cls_key, attr), Value(labels, v.types) if (labels or v.types) else EMPTY,
                      ("field", cls_key, attr))
 
     def get_field(self, ci: ClassInfo, attr: str, A: FunctionAnalyzer, node: ast.AST) -> Value:
