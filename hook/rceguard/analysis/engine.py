@@ -109,6 +109,7 @@ class Engine:
         self._line_cache: Dict[tuple, List[int]] = {}
         self._word_index: Dict[str, Dict[str, List[int]]] = {}
         self._mro: Dict[str, List[ClassInfo]] = {}
+        self._field_plans: Dict[Tuple[str, str], tuple] = {}
         self._ext_bases: Dict[str, List[str]] = {}
         self._names_done: set = set()
         self.depth = 0  # how many functions of modules that were not given are being analysed
@@ -347,20 +348,34 @@ class Engine:
         self._update(self.fields, (cls_key, attr), Value(labels, v.types) if (labels or v.types) else EMPTY,
                      ("field", cls_key, attr))
 
+    def _field_plan(self, ci: ClassInfo, attr: str) -> tuple:
+        """What reading ``attr`` on a ``ci`` looks at, nearest class first: (class key, declared
+        type value or None) per class of the MRO, and the third-party bases whose ``holds`` row
+        names the attribute. Fixed per run (class bodies and rows do not change), so kept."""
+        key = (ci.key, attr)
+        got = self._field_plans.get(key)
+        if got is None:
+            plan = []
+            for c in self.mro(ci):
+                declared = T.declared_fields(self, c).get(attr)
+                plan.append((c.key, Value(types=declared) if declared else None))
+            holders = [eb for eb in self.ext_bases_of(ci) if self.holds_row(f"{eb}.{attr}") is not None]
+            got = self._field_plans[key] = (plan, holders)
+        return got
+
     def get_field(self, ci: ClassInfo, attr: str, A: FunctionAnalyzer, node: ast.AST) -> Value:
         vals = []
-        for c in self.mro(ci):
-            self._read(("field", c.key, attr))
-            v = self.fields.get((c.key, attr))
+        plan, holders = self._field_plan(ci, attr)
+        for c_key, declared in plan:
+            self._read(("field", c_key, attr))
+            v = self.fields.get((c_key, attr))
             if v is not None:
                 vals.append(v)
-            declared = T.declared_fields(self, c).get(attr)
-            if declared:
-                vals.append(Value(types=declared))
-        for eb in self.ext_bases_of(ci):
-            if self.holds_row(f"{eb}.{attr}") is not None:
-                vals.append(Value({REMOTE: Trace((A.step(node, f"`{A.text(node)}` holds data from the client ({eb})"),),
-                                                 source_api=f"{eb}.{attr}")}))
+            if declared is not None:
+                vals.append(declared)
+        for eb in holders:
+            vals.append(Value({REMOTE: Trace((A.step(node, f"`{A.text(node)}` holds data from the client ({eb})"),),
+                                             source_api=f"{eb}.{attr}")}))
         v = join(*vals) if vals else EMPTY
         # parameter labels stored in fields belong to another function: drop them here
         if any(isinstance(k, tuple) for k in v.labels):
