@@ -34,7 +34,7 @@ from .models import ModelIndex, source_kind
 from .models import apply as apply_models
 from . import types as T
 from .project import RECORD_BASES, ClassInfo, FuncInfo, ModuleInfo, Project
-from .state import Env, SinkInfo, Summary
+from .state import FILES_APPEAR, Env, SinkInfo, Summary
 from .values import CRADLE, EMPTY, ENCODED, REMOTE, RFILE, Trace, Value, join, labels_only
 
 MAX_ROUNDS = 8
@@ -324,7 +324,15 @@ class Engine:
         old = store.get(key)
         new = v if old is None else join(old, v)
         if old is None or old.signature() != new.signature():
-            self._dirty(("files",) if store is self.files else dep)
+            if store is self.files:
+                # readers of this path, of any path (the few that look at the whole store), and,
+                # for the first file, the readers that found the store empty
+                self._dirty(("files", key))
+                self._dirty(("files",))
+                if not store:
+                    self._dirty(FILES_APPEAR)
+            else:
+                self._dirty(dep)
         store[key] = new
 
     # ------------------------------------------------------------------ dependencies
@@ -345,7 +353,15 @@ class Engine:
         # callers); readers drop them (get_field), so keeping them here would only make every
         # reader run again each time another function stores a parameter
         labels = {k: t for k, t in v.labels.items() if not isinstance(k, tuple)} if v.labels else v.labels
-        self._update(self.fields, (cls_key, attr), Value(labels, v.types) if (labels or v.types) else EMPTY,
+        types = v.types
+        old = self.fields.get((cls_key, attr))
+        if types and old is not None and not types <= old.types:
+            # as many object types per field as per parameter (types.MAX_TYPES): a widget's
+            # ``master`` may be any of fifty widget classes, and every new one would run all
+            # readers again
+            room = T.MAX_TYPES - len(old.types)
+            types = (types & old.types) | frozenset(sorted(types - old.types)[:max(room, 0)])
+        self._update(self.fields, (cls_key, attr), Value(labels, types) if (labels or types) else EMPTY,
                      ("field", cls_key, attr))
 
     def _field_plan(self, ci: ClassInfo, attr: str) -> tuple:
@@ -420,9 +436,12 @@ class Engine:
                     A.summary.file_params.setdefault(p, v.labels[REMOTE].add(A.step(node, f"{what} `{A.text(node)}`")))
 
     def file_value(self, key: str, env: Env, A: FunctionAnalyzer, node: ast.AST) -> Value:
+        self._read(("files", key))
         v = self.files.get(key)
         if v is None and key.startswith("join("):
             parts = _split_join(key)
+            if parts:
+                self._read(("files", parts[0]))
             if parts and parts[0] in self.files:
                 v = self.files[parts[0]]
         if v is None:
@@ -538,8 +557,10 @@ class Engine:
 
     def _with_file(self, A: FunctionAnalyzer, n: Optional[ast.expr], env: Env, v: Value) -> Value:
         """``v`` plus "this names a downloaded file" when the expression's path key was written to."""
-        self._read(("files",))
-        if self.files and n is not None:
+        if not self.files:
+            self._read(FILES_APPEAR)
+            return v
+        if n is not None:
             k = A.pkey(n, env)
             if k is not None:
                 fv = self.file_value(k, env, A, n)

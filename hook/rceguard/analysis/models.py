@@ -14,6 +14,7 @@ from ..knowledge import models as M
 from ..knowledge import propagators as P
 from ..knowledge import sinks as K
 from . import fold
+from .state import FILES_APPEAR
 from .values import CONST, EMPTY, REMOTE, RFILE, Trace, Value, join, labels_only
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -479,8 +480,8 @@ def _archive(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Valu
 
 
 def _path(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
-    E._read(("files",))
     if not E.files:
+        E._read(FILES_APPEAR)
         return None
     k = A.pkey(node, env)
     v = labels_only(*args)
@@ -489,7 +490,7 @@ def _path(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
 
 def _reads(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
     n, v = _operand(node, row.args[0] if row.args else 0, recv, args)
-    if not v.has(RFILE) and n is not None and E.files:
+    if not v.has(RFILE) and n is not None:
         v = E._with_file(A, n, env, v)
     if not v.has(RFILE):
         return None

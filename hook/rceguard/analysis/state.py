@@ -16,6 +16,10 @@ from .values import EMPTY, Trace, Value, join
 
 GATE = "gate"  # Env.flags key of an opt-in switch (see analysis/precision.py)
 
+# The dependency of a reader that found no downloaded file at all: dirtied by the first file
+# written (a reader of a path depends on ("files", path) instead; see Engine._update).
+FILES_APPEAR = ("files", "\0any")
+
 
 class Env:
     """What the local names of a function may hold at one program point (and what they name)."""
