@@ -110,6 +110,7 @@ class Engine:
         self._word_index: Dict[str, Dict[str, List[int]]] = {}
         self._mro: Dict[str, List[ClassInfo]] = {}
         self._field_plans: Dict[Tuple[str, str], tuple] = {}
+        self._shallow: set = set()  # target functions last analysed outside any non-target callee
         self._ext_bases: Dict[str, List[str]] = {}
         self._names_done: set = set()
         self.depth = 0  # how many functions of modules that were not given are being analysed
@@ -270,7 +271,8 @@ class Engine:
             changed = True
         if changed:
             self._dirty(("ptype", fi.key))
-            self.next_dirty.add(fi.key)
+            if fi.key in self.summaries:  # analysed before: again, with the new types
+                self.next_dirty.add(fi.key)
             if self.deplog is not None:  # the per-file cache: the callee depends on this caller
                 self.deplog.write(("ptype", fi.key))
 
@@ -905,10 +907,10 @@ class Engine:
         if not (fi.key in self.active or self._worth_analysing(fi, args, kws)):
             return labels_only(*args, *kws.values()) if (any(a.labels for a in args) or any(k.labels for k in kws.values())) else EMPTY
         self._read(("sum", fi.key))
-        summ = self.demand(fi)
         skip_first = fi.is_method and (bound or fi.is_classmethod) and not isinstance(fi.node, ast.Lambda)
         bind, nodes = self.bind_args(fi, args, kws, star_at, arg_nodes, skip_first)
-        self.pass_types(fi, bind)
+        self.pass_types(fi, bind)  # before the callee's first analysis, so that it sees them
+        summ = self.demand(fi)
         if summ is None:  # being analysed (recursion) in the first round
             return EMPTY
         where = f"{fi.module.key}:{fi.node.lineno}"  # type: ignore[attr-defined]
@@ -1255,7 +1257,8 @@ class Engine:
                     continue
                 if self._lines_match(fi, lines):
                     self.active.add(fi.key)
-                    new.add(fi.key)
+                    if fi.key not in self._shallow:  # analysed already as a callee: same result
+                        new.add(fi.key)
         return new
 
     # ------------------------------------------------------------------ callers in other project files
@@ -1395,6 +1398,10 @@ class Engine:
             self.analyze_module(fi.module)
         self.in_progress.add(key)
         step = 0 if fi.module.is_target else 1
+        if self.depth == 0 and step == 0:
+            self._shallow.add(key)  # its analysis did not depend on being called from elsewhere
+        else:
+            self._shallow.discard(key)
         self.depth += step
         try:
             summ = self._run_unit(key, lambda: FunctionAnalyzer(self, fi.module, fi).run())
