@@ -21,7 +21,6 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..findings import Finding, Location, SinkRef, Step
 from ..knowledge import sinks as K
-from ..knowledge import sources as S
 from ..source import ParsedFile
 from ..knowledge import models as MD
 from . import fold, netshell
@@ -239,8 +238,8 @@ class Engine:
             return "inst:" + q.key
         if not isinstance(q, str):
             return None
-        if q in S.CONSTRUCTORS.values():
-            return "inst:" + q
+        if q in BUILTIN_MODELS.types or (self.user_models is not None and q in self.user_models.types):
+            return "inst:" + q  # a type a ``type`` row gives
         if q.split(".")[0] != "builtins":
             r = self.project.resolve_ref(q, own_dir=m.dir)
             if r is not None and r[0] == "cls":
@@ -826,6 +825,18 @@ class Engine:
     def is_entry(self, api: str) -> bool:
         """Whether an ``entry`` row names ``api`` (a decorator, or a method of a base class)."""
         return any(r.effect == "entry" for r in self.model_rows(api, False))
+
+    def has_effect(self, api: str, effect: str) -> bool:
+        """Whether a row of ``api`` itself (not a ``*.method`` row) has ``effect``."""
+        return any(r.effect == effect for r in self.model_rows(api, False))
+
+    def method_name_rows(self, name: str) -> list:
+        """The rows written for method ``name`` on any receiver (``*.name``, fallback rows too), for
+        a call whose receiver's type is not known."""
+        rows = BUILTIN_MODELS.method_rows(name) + BUILTIN_MODELS.fallback_rows(name)
+        if self.user_models is not None:
+            rows = rows + self.user_models.method_rows(name) + self.user_models.fallback_rows(name)
+        return rows
 
     def model_rows(self, q: str, any_receiver: bool = True) -> list:
         rows = BUILTIN_MODELS.lookup(q, any_receiver)

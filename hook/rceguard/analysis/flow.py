@@ -18,8 +18,6 @@ from typing import Dict, List, Optional, Sequence, Set
 
 from ..findings import Location, Step, char_col
 from ..knowledge import models as MD
-from ..knowledge import propagators as P
-from ..knowledge import sanitizers as Z
 from ..knowledge import sources as S
 from . import fold
 from .host import Host
@@ -34,8 +32,6 @@ from .values import CONST, CRADLE, EMPTY, REMOTE, RFILE, Trace, Value, join, lab
 __all__ = ["Env", "FunctionAnalyzer", "SinkInfo", "Summary", "join_envs"]  # the state types, re-exported
 
 BUILTIN_NAMES = frozenset(dir(builtins))
-NONDETERMINISTIC_PATHS = {"tempfile.mktemp", "tempfile.mkstemp", "tempfile.mkdtemp", "tempfile.NamedTemporaryFile",
-                          "tempfile.TemporaryDirectory", "uuid.uuid4", "os.urandom", "secrets.token_hex"}
 SELF = "self"
 
 
@@ -87,9 +83,20 @@ class FunctionAnalyzer:
 
     # ------------------------------------------------------------------ helpers
     def _is_setup_command(self, cls: ClassInfo) -> bool:
+        """A subclass of a class with an ``install-hook`` row (a setup.py command)."""
         self.E.resolve_class(cls)
-        return any(b.startswith(("setuptools.command.", "distutils.command.", "setuptools.Command",
-                                 "distutils.cmd.Command")) for b in cls.ext_bases)
+        return any(self.E.has_effect(b, "install-hook") for b in cls.ext_bases)
+
+    def _call_rows(self, node: ast.Call, env: Env, q: Optional[str]) -> list:
+        """The rows that describe a call: those of the API ``q`` it names, else (a method of an
+        object whose type is not known) the rows written for its method name on any receiver."""
+        if q is not None:
+            rows = self.E.model_rows(q)
+            if rows:
+                return rows
+        if isinstance(node.func, ast.Attribute):
+            return self.E.method_name_rows(node.func.attr)
+        return []
 
     def loc(self, node: ast.AST) -> Location:
         lines = self.m.pf.lines
@@ -199,6 +206,8 @@ class FunctionAnalyzer:
         a route or tool decorator, a callback method of a framework base class, a serverless handler."""
         f = self.f
         assert f is not None
+        if self.E.is_entry(f.qual):  # a configured entry point: an ``entry`` row naming the function
+            return f.qual
         if self._is_route(node):
             return "a web route"
         for d in getattr(node, "decorator_list", []):
@@ -697,24 +706,25 @@ class FunctionAnalyzer:
             return None
         if isinstance(node, ast.Call):
             q = self.qual_of(node.func, env)
-            if q in P.PATH_BUILDERS or q == "pathlib.Path.joinpath":
+            rows = self._call_rows(node, env, q)
+            built = next((r for r in rows if r.effect in ("path", "sibling")), None)
+            if built is not None:  # a path builder: the same file as its parts
                 keys = [self.pkey(a, env) for a in node.args]
-                if any(k is None for k in keys):
-                    return None
-                if len(keys) == 1:
-                    return keys[0]
-                return "join(" + ",".join(keys) + ")"  # type: ignore[arg-type]
-            if isinstance(node.func, ast.Attribute) and node.func.attr in ("joinpath", "with_suffix", "with_name"):
-                b = self.pkey(node.func.value, env)
-                keys = [self.pkey(a, env) for a in node.args]
+                if -1 not in built.args:
+                    if any(k is None for k in keys):
+                        return None
+                    if len(keys) == 1:
+                        return keys[0]
+                    return "join(" + ",".join(keys) + ")"  # type: ignore[arg-type]
+                b = self.pkey(node.func.value, env) if isinstance(node.func, ast.Attribute) else None
                 if b is None or any(k is None for k in keys):
                     return None
-                if node.func.attr == "joinpath":
+                if built.effect == "path":  # p.joinpath(a) is p / a
                     return "join(" + ",".join([b] + keys) + ")"  # type: ignore[list-item]
-                return f"{node.func.attr}({b},{','.join(keys)})"  # type: ignore[arg-type]
+                return f"{node.func.attr}({b},{','.join(keys)})"  # type: ignore[arg-type, union-attr]
             if q is None:
                 return None
-            if q in NONDETERMINISTIC_PATHS:
+            if any(r.effect == "temp-path" for r in rows):  # a new name at each call
                 return f"call:{q}@{self.m.key}:{node.lineno}:{node.col_offset}"
             keys = [self.pkey(a, env) for a in node.args]
             return f"call:{q}(" + ",".join(k or "?" for k in keys) + ")"
@@ -731,15 +741,15 @@ class FunctionAnalyzer:
         if not isinstance(rhs, ast.Call):
             return None
         q = self.qual_of(rhs.func, env)
-        if q in ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
-                 "aiofiles.open", "os.fdopen") and rhs.args:
-            return self.pkey(rhs.args[0], env)
-        if isinstance(rhs.func, ast.Attribute) and rhs.func.attr == "open" and q not in (
-                "builtins.open",) and not rhs.args[:0]:
-            if q is None or not q.startswith(("tarfile.", "zipfile.", "shelve.", "webbrowser.")):
-                return self.pkey(rhs.func.value, env)
-        if q in ("tempfile.NamedTemporaryFile", "tempfile.TemporaryFile", "tempfile.SpooledTemporaryFile"):
-            return f"call:{q}@{self.m.key}:{rhs.lineno}:{rhs.col_offset}"
+        for r in self._call_rows(rhs, env, q):
+            if r.effect in ("opens", "handle"):
+                i = r.args[0] if r.args else 0
+                if i == -1 and isinstance(rhs.func, ast.Attribute):
+                    return self.pkey(rhs.func.value, env)
+                if 0 <= i < len(rhs.args):
+                    return self.pkey(rhs.args[i], env)
+            elif r.effect == "temp-file" and q is not None:
+                return f"call:{q}@{self.m.key}:{rhs.lineno}:{rhs.col_offset}"
         return None
 
     # ------------------------------------------------------------------ expressions
@@ -1000,8 +1010,11 @@ class FunctionAnalyzer:
                     held = self.E.holds_row(f"{q}.{attr}")
                     if held is not None:  # named as the code names it: ``request.GET``
                         what = MD.SOURCE_KINDS.get(held.kind, held.kind)
+                        api = f"{q.rpartition('.')[2].lower()}.{attr}"
+                        if source_kind(api, self.E.user_models) != held.kind:
+                            api = f"{q}.{attr}"  # the short name does not say the kind: the row's name does
                         extra.append(Value({REMOTE: Trace((self.step(node, f"`{self.text(node)}`: {what}"),),
-                                                          source_api=f"{q.rpartition('.')[2].lower()}.{attr}")}))
+                                                          source_api=api)}))
             elif kind == "extm":  # client.chat.completions: attribute chains of a modelled object
                 types.add(f"extm:{q}.{attr}")
         labels = bv.labels
@@ -1073,33 +1086,34 @@ class FunctionAnalyzer:
         if not isinstance(node, ast.Call):
             return out
         f = node.func
-        if isinstance(f, ast.Attribute) and f.attr in Z.DIGEST_METHODS:
-            inner = f.value
-            if isinstance(inner, ast.Name):
-                return set(env.digests.get(inner.id, ()))
-            return self._digest_paths(inner, env)
-        if isinstance(f, ast.Attribute) and f.attr in ("lower", "upper", "strip", "decode", "hex"):
-            return self._digest_paths(f.value, env)
-        q = self.qual_of(f, env)
-        if q in Z.DIGESTS:
-            idx = Z.DIGESTS[q]
-            data = node.args[idx] if idx is not None and len(node.args) > idx else None
-            if data is None:
-                for kw in node.keywords:
-                    if kw.arg in ("data", "string", "msg", "fileobj"):
-                        data = kw.value
-            if data is not None:
-                out.update(self._data_paths(data, env))
-            if q in Z.KEYED_DIGESTS:
-                out.add("<keyed>")
-            if not out:
-                out.add("<empty>")
+        for r in self._call_rows(node, env, self.qual_of(f, env)):
+            receiver = r.args == (-1,)
+            if receiver and r.effect in ("digest", "keyed-digest", "propagates"):
+                # the digest of a digest object, or the same digest spelt otherwise (``.lower()``)
+                if not isinstance(f, ast.Attribute):
+                    continue
+                return self._digest_paths(f.value, env)
+            if r.effect in ("digest", "keyed-digest"):
+                idx = r.args[0] if r.args else None
+                data = node.args[idx] if idx is not None and 0 <= idx < len(node.args) else None
+                if data is None:
+                    for kw in node.keywords:
+                        if kw.arg in r.kwargs:
+                            data = kw.value
+                if data is not None:
+                    out.update(self._data_paths(data, env))
+                if r.effect == "keyed-digest":
+                    out.add("<keyed>")
+                if not out:
+                    out.add("<empty>")
+                return out
         return out
 
     def _data_paths(self, data: ast.expr, env: Env) -> Set[str]:
         out: Set[str] = set()
         node = data
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in P.READ_METHODS:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and any(
+                r.effect == "reads" and r.args == (-1,) for r in self._call_rows(node, env, self.qual_of(node.func, env))):
             k = self.pkey(node.func.value.args[0], env) if (isinstance(node.func.value, ast.Call) and node.func.value.args) else None
             if k is None and isinstance(node.func.value, ast.Name) and node.func.value.id in env.handles:
                 k = env.handles[node.func.value.id]
@@ -1139,8 +1153,9 @@ class FunctionAnalyzer:
                 paths = set()
         elif isinstance(test, ast.Call):
             q = self.qual_of(test.func, match_env)
-            if q in Z.COMPARES and len(test.args) == 2:
-                a, b = test.args
+            cmp = next((r for r in self.E.model_rows(q) if r.effect == "compares"), None) if q is not None else None
+            if cmp is not None and len(cmp.args) == 2 and len(test.args) == 2:
+                a, b = test.args[cmp.args[0]], test.args[cmp.args[1]]
                 ap, bp = self._digest_paths(a, match_env), self._digest_paths(b, match_env)
                 if ap and not bp:
                     paths, other = ap, b

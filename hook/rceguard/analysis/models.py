@@ -41,8 +41,11 @@ class ModelIndex:
         self.holds: Dict[str, M.Model] = {}  # attributes that hold outside data
         self.patterns: List[Tuple["re.Pattern[str]", M.Model]] = []
         self.rows: List[M.Model] = []
+        self.types: set = set()  # every type a ``type`` row gives (annotations of these are tracked objects)
         for r in rows:
             self.rows.append(r)
+            if r.effect == "type":
+                self.types.add(r.type)
             if r.effect == "holds":
                 self.holds.setdefault(r.api, r)
             if r.fallback and r.api.startswith("*."):
@@ -484,7 +487,7 @@ def _path(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
         E._read(FILES_APPEAR)
         return None
     k = A.pkey(node, env)
-    v = labels_only(*args)
+    v = labels_only(recv, *args) if -1 in row.args and recv is not None else labels_only(*args)
     return join(v, E.file_value(k, env, A, node)) if k is not None else v
 
 
@@ -544,7 +547,13 @@ def _loader(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value
 def _propagates(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
     vals = [(recv if recv is not None else EMPTY) if i < 0 else (args[i] if i < len(args) else EMPTY) for i in (row.args or (0,))]
     vals += [kws[k] for k in row.kwargs if k in kws]
-    return labels_only(*vals)
+    out = labels_only(*vals)
+    if row.args == (-1,) and recv is not None and recv.const and all(a.const for a in args) \
+            and (out.labels or all(k.const for k in kws.values())):
+        # a method of a constant with constant arguments (``"ABC".lower()``) is a constant, as for
+        # a call no row knows (Engine.generic)
+        return Value(out.labels, frozenset(), True)
+    return out
 
 
 _HANDLERS = {
@@ -554,7 +563,7 @@ _HANDLERS = {
     "archive": _archive, "path": _path, "clean": _clean, "loader": _loader, "propagates": _propagates,
     "reads": _reads, "hashes": _hashes, "extracts": _extracts, "redirects": _redirects, "chars": _chars,
 }
-assert set(_HANDLERS) | set(M.SIDE_EFFECTS) | set(M.NON_CALL_EFFECTS) == set(M.EFFECTS)
+assert set(_HANDLERS) | set(M.SIDE_EFFECTS) | set(M.NON_CALL_EFFECTS) | set(M.KEY_EFFECTS) == set(M.EFFECTS)
 
 
 # ----------------------------------------------------------------------------------- kinds

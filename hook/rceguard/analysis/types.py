@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, Optional
 
-from ..knowledge import sources as S
 from .project import ClassInfo, ModuleInfo
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,8 +88,6 @@ def _named(E: "Engine", m: ModuleInfo, ann: ast.expr) -> FrozenSet[str]:
     q = E.scope_qual(m, ann)
     if not isinstance(q, str) or "." not in q or q.startswith(_NOT_OBJECTS):
         return frozenset()
-    if q in S.CONSTRUCTORS:
-        return frozenset({"inst:" + S.CONSTRUCTORS[q]})
     made = frozenset("inst:" + r.type for r in E.model_rows(q, False) if r.effect == "type")
     if made:  # the type the constructor's rows give (``openai.AzureOpenAI`` is an OpenAI client)
         return cap(made)

@@ -52,9 +52,29 @@ holds         not a call: the attribute ``api`` is outside data of ``kind`` -- a
               (``flask.request``), an attribute of an object of a type (``web.Request.GET``), or
               a field of ``self`` in a subclass of the class (``http.server.BaseHTTPRequestHandler.rfile``)
 entry         not a call: the parameters of a function decorated with ``api`` (``@tool``,
-              ``@app.tool()`` as ``*.tool``), or of a method overriding ``api`` in a subclass
-              (``asyncio.Protocol.data_received``), are outside data of ``kind``
+              ``@app.tool()`` as ``*.tool``), of a method overriding ``api`` in a subclass
+              (``asyncio.Protocol.data_received``), or of the function ``api`` itself (a
+              configured entry point: ``mycorp.handlers.on_event``), are outside data of ``kind``
+install-hook  not a call: the methods of a subclass of ``api`` run by themselves at install time
+              (setup.py commands); findings there say so
+digest        the result is a digest of argument ``args[0]`` (or keyword ``kwargs``; ``-1``: of
+              the receiver, a digest object): compared with a pinned value, the data is verified
+keyed-digest  the same, keyed with a local secret (compared even with a value from the server,
+              the data is verified: an HMAC)
+compares      compares arguments ``args`` (a constant-time comparison): one a digest of some
+              data, the other a pinned value, is an integrity check of that data
+handle        the result is a handle on the file named by ``args[0]`` (``-1``: the receiver):
+              what is written through it goes to that file (nothing else about the value)
+temp-path     the result names a new file, directory or token at each call (a temporary name):
+              it names the same file as nothing else
+temp-file     the result is a handle on a new temporary file of its own
+sibling       the result names a file derived from the receiver's (``p.with_suffix(".pkl")``):
+              the same file only when derived the same way
 ============  =============================================================================
+
+``digest``, ``keyed-digest``, ``compares``, ``handle``, ``temp-path``, ``temp-file`` and ``sibling``
+say nothing about the value a call returns: only which file a path names and what an integrity
+check covers (the value is what the other rows, or the default, give).
 
 An argument index ``-1`` means the receiver of a method call (``f.write(data)`` writes
 ``args=(0,)`` ``to=-1``). A ``*.<method>`` row with ``fallback=True`` applies only when nothing
@@ -109,6 +129,14 @@ _PHRASES = {
     "check": "checks the integrity of {a}",
     "clean": "returns nothing of its arguments",
     "chmod": "makes the file {a} executable",
+    "install-hook": "methods of subclasses run at install time",
+    "digest": "returns a digest of {a}",
+    "keyed-digest": "returns a keyed digest (an HMAC) of {a}",
+    "compares": "compares {a} (an integrity check when one is a digest)",
+    "handle": "returns a handle on the file {a}",
+    "temp-path": "returns a new temporary name at each call",
+    "temp-file": "returns a handle on a new temporary file",
+    "sibling": "returns a path derived from the receiver's",
 }
 
 
@@ -549,6 +577,72 @@ DECODE_ROWS: List[Model] = [
         "steganography.steganography.Steganography.decode", "stepic.decode", "stepic.decode_imdata")],
 ]
 
+# ----------------------------------------------------------------------------------- files and digests
+# reading from a file handle / Path: turns "a downloaded file" into "downloaded data" (``reads``
+# fallback rows; what a digest of ``f.read()`` covers is the file of ``f``)
+READ_METHODS = ("read", "read_text", "read_bytes", "readline", "readlines", "getvalue", "read1", "readall")
+_HASHLIB = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512",
+            "blake2b", "blake2s", "shake_128", "shake_256")
+
+# Which file a path expression names ("same path" matching: a download saved to a path and read
+# back from the same path), and which data an integrity check covers. These rows say nothing about
+# the value a call returns, except ``path`` (see the module docstring).
+FILE_ROWS: List[Model] = [
+    # builders whose result names the same file as their parts
+    *[Model(a, "path") for a in (
+        "os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
+        "pathlib.WindowsPath", "os.fspath", "builtins.str", "os.path.abspath", "os.path.realpath",
+        "os.path.normpath", "os.path.expanduser", "os.path.expandvars", "pathlib.Path.joinpath")],
+    Model("*.joinpath", "path", args=(-1,), fallback=True),  # p.joinpath(a, b) is p / a / b
+    *[Model(f"*.{m}", "sibling", args=(-1,), fallback=True) for m in ("with_suffix", "with_name")],
+    # a new name at each call: two calls never name the same file
+    *[Model(a, "temp-path") for a in (
+        "tempfile.mktemp", "tempfile.mkstemp", "tempfile.mkdtemp", "tempfile.NamedTemporaryFile",
+        "tempfile.TemporaryDirectory", "uuid.uuid4", "os.urandom", "secrets.token_hex")],
+    *[Model(a, "temp-file") for a in (
+        "tempfile.NamedTemporaryFile", "tempfile.TemporaryFile", "tempfile.SpooledTemporaryFile")],
+    # openers of a file named by an argument (``open`` and friends are ``opens`` rows: they imply this)
+    *[Model(a, "handle", args=(0,)) for a in ("gzip.open", "bz2.open", "lzma.open", "aiofiles.open", "os.fdopen")],
+    Model("*.open", "handle", args=(-1,), fallback=True),  # Path(p).open(): the file of the receiver
+]
+
+INTEGRITY_ROWS: List[Model] = [
+    *[Model(f"hashlib.{a}", "digest", args=(0,), kwargs=("string", "data")) for a in _HASHLIB],
+    Model("hashlib.new", "digest", args=(1,), kwargs=("data", "string")),
+    Model("hashlib.file_digest", "digest", args=(0,), kwargs=("fileobj",)),
+    Model("zlib.crc32", "digest", args=(0,), kwargs=("data",)),
+    Model("zlib.adler32", "digest", args=(0,), kwargs=("data",)),
+    Model("hmac.new", "keyed-digest", args=(1,), kwargs=("msg",)),
+    Model("hmac.digest", "keyed-digest", args=(1,), kwargs=("msg",)),
+    # the digest of a digest object (h = hashlib.sha256(); h.update(data); h.hexdigest())
+    *[Model(f"*.{m}", "digest", args=(-1,), fallback=True) for m in ("hexdigest", "digest")],
+    # the same digest in another spelling: digest.lower() == PINNED
+    *[Model(f"*.{m}", "propagates", args=(-1,), fallback=True) for m in ("lower", "upper", "strip", "decode", "hex")],
+    Model("hmac.compare_digest", "compares", args=(0, 1)),
+    Model("secrets.compare_digest", "compares", args=(0, 1)),
+]
+
+# classes whose subclasses' methods run by themselves at install time: setup.py commands
+INSTALL_ROWS: List[Model] = [
+    Model(r"re:^(?:setuptools|distutils)\.command\.", "install-hook"),
+    Model(r"re:^setuptools\.Command", "install-hook"),
+    Model(r"re:^distutils\.cmd\.Command", "install-hook"),
+]
+
+# AWS Lambda Powertools event handlers: ``app = APIGatewayRestResolver()``; routes are
+# ``@app.get("/x")`` (a route by its shape); the request is ``app.current_event``
+_POWERTOOLS = "aws_lambda_powertools.event_handler"
+_POWERTOOLS_RESOLVER = f"{_POWERTOOLS}.Resolver"
+_POWERTOOLS_CLASSES = ("APIGatewayRestResolver", "APIGatewayHttpResolver", "ApiGatewayResolver", "ALBResolver",
+                       "LambdaFunctionUrlResolver", "VPCLatticeResolver", "VPCLatticeV2Resolver", "BedrockAgentResolver",
+                       "Router")
+_POWERTOOLS_MODULES = ("", ".api_gateway", ".lambda_function_url", ".vpc_lattice", ".bedrock_agent", ".router")
+SERVERLESS_ROWS: List[Model] = [
+    *_typ(_POWERTOOLS_RESOLVER, *sorted({f"{_POWERTOOLS}{m}.{c}" for m in _POWERTOOLS_MODULES
+                                         for c in _POWERTOOLS_CLASSES})),
+    Model(f"{_POWERTOOLS_RESOLVER}.current_event", "holds", "http-request"),
+]
+
 # the named conditions of knowledge/sinks.py as keyword conditions
 _UNLESS = {
     "yaml_safe_loader": "Loader@1=" + "|".join(sorted(Z.SAFE_YAML_LOADERS)),
@@ -600,8 +694,6 @@ def _table_rows() -> List[Model]:
         rows.append(Model(a, "opens", args=(0,)))
     for a in ("tarfile.open", "zipfile.ZipFile", "tarfile.TarFile"):
         rows.append(Model(a, "archive", args=(0,)))
-    for a in sorted(P.PATH_BUILDERS):
-        rows.append(Model(a, "path"))
     for a in sorted(P.NON_PROPAGATING):
         rows.append(Model(a, "clean"))
     for p in P.NON_PROPAGATING_PREFIXES:
@@ -646,7 +738,7 @@ def _method_rows() -> List[Model]:
     rows.append(Model("*.extractall", "extracts", to=0, to_kw="path", fallback=True))
     rows.append(Model("*.extract", "extracts", to=1, to_kw="path", fallback=True))
     rows.append(Model("*.chmod", "chmod", args=(-1,), fallback=True))
-    for m in sorted(P.READ_METHODS):
+    for m in sorted(READ_METHODS):
         rows.append(Model(f"*.{m}", "reads", args=(-1,), fallback=True))
     rows.append(Model(f"*.{Z.HASHER_UPDATE}", "hashes", args=(0,), fallback=True))
     for m in sorted(P.MUTATORS):
@@ -660,7 +752,8 @@ def _method_rows() -> List[Model]:
 
 def builtin_rows() -> List[Model]:
     """Every built-in row, in a stable order."""
-    return _table_rows() + _method_rows() + LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + PROPAGATION_ROWS + DECODE_ROWS
+    return (_table_rows() + _method_rows() + LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + PROPAGATION_ROWS
+            + DECODE_ROWS + FILE_ROWS + INTEGRITY_ROWS + INSTALL_ROWS + SERVERLESS_ROWS)
 
 
 # Precedence of the effects that give a call its result (the first that applies wins); "sink",
@@ -669,12 +762,14 @@ RESULT_ORDER = ("source", "compiles", "decodes", "check", "importable", "imports
                 "chmod", "extracts", "reads", "hashes", "redirects", "callback", "calls", "getattr", "partial",
                 "opens", "archive", "path", "clean", "loader", "chars", "propagates")
 SIDE_EFFECTS = ("sink", "runs-remote", "type", "stores")
-NON_CALL_EFFECTS = ("holds", "entry")  # rows about attributes and definitions, not calls
-EFFECTS = RESULT_ORDER + SIDE_EFFECTS + NON_CALL_EFFECTS
+NON_CALL_EFFECTS = ("holds", "entry", "install-hook")  # rows about attributes and definitions, not calls
+# rows the file-identity and integrity analyses read; they say nothing about the call's value
+KEY_EFFECTS = ("digest", "keyed-digest", "compares", "handle", "temp-path", "temp-file", "sibling")
+EFFECTS = RESULT_ORDER + SIDE_EFFECTS + NON_CALL_EFFECTS + KEY_EFFECTS
 # effects a user may write in [tool.rceguard.models]
 USER_EFFECTS = ("source", "download", "writes", "copies", "opens", "sink", "runs-remote", "propagates", "type",
                 "check", "callback", "calls", "decodes", "clean", "path", "reads", "stores", "extracts", "holds",
-                "entry")
+                "entry", "install-hook") + KEY_EFFECTS
 SINK_KINDS = (K.CODE, K.DATA, K.CMD, K.FILE, K.PROCESS)
 
 

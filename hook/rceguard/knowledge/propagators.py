@@ -78,13 +78,4 @@ REQUEST_METADATA_KEYWORDS = {"headers", "user_agent", "proxies", "proxy", "timeo
 # methods that put their arguments into the receiver (containers, buffers, files)
 MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft",
             "put", "put_nowait", "write", "writelines", "__setitem__", "push", "feed"}
-
-# reading from a file handle / Path: turns "a downloaded file" into "downloaded data"
-READ_METHODS = {"read", "read_text", "read_bytes", "readline", "readlines", "getvalue", "read1",
-                "readall"}
-
-# path builders whose result names the same file as their parts (for "same path" matching)
-PATH_BUILDERS = {"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
-                 "pathlib.PosixPath", "pathlib.WindowsPath", "os.fspath", "builtins.str",
-                 "os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.expanduser",
-                 "os.path.expandvars"}
+# (reading methods, path builders, openers and temporary names are rows: FILE_ROWS in models.py)

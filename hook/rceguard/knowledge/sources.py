@@ -176,6 +176,8 @@ CALLBACK_METHODS = {
 }
 
 # --- web request objects passed to view functions --------------------------------------------
+# Shape heuristics, not API knowledge (so not model rows): they name no library. The attributes
+# and methods below become ``holds`` / ``source`` rows of REQUEST_TYPE (knowledge/models.py).
 # A parameter with one of these names (and no annotation that says otherwise) is taken to be an
 # incoming HTTP request (Django, aiohttp.web, Starlette ...); the attributes and methods below of
 # it are request data.
@@ -191,7 +193,9 @@ REQUEST_ATTRS = {
 REQUEST_METHODS = {"get_json", "get_data", "text", "json", "read", "post", "body", "form", "stream",
                    "get_body", "get_param", "get_param_as_list", "get_media", "get_header"}
 
-# Decorators that make a function an HTTP route: its parameters are request data.
+# Decorators that make a function an HTTP route: its parameters are request data. A shape
+# heuristic (a method of any object with these names, called with a URL path), kept as a table:
+# decorators of a known API are ``entry`` rows instead (knowledge/models.py).
 # ``@app.route("/x")``, ``@router.post("/x")``, ``@bp.get(...)``. The decorator must be called with a
 # path string (starting with "/") as first argument or a ``path=``/``rule=`` keyword.
 ROUTE_DECORATOR_METHODS = {"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "view"}
