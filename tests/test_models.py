@@ -321,3 +321,185 @@ def test_user_entry_and_holds_rows(tmp_path: Path) -> None:
 
 def test_without_entry_and_holds_rows_nothing_is_outside_data(tmp_path: Path) -> None:
     assert _entry_findings(tmp_path, "") == set()
+
+
+# ------------------------------------------------------------------ configured entry points
+HANDLERS = '''import pickle
+
+
+def on_event(payload, ctx):
+    exec(payload["code"])
+
+
+def helper(payload, ctx):
+    exec(payload["code"])
+
+
+class Bus:
+    def on_message(self, body):
+        pickle.loads(body)
+
+    def replay(self, body):
+        pickle.loads(body)
+'''
+
+
+def _handler_findings(tmp_path: Path, models: str) -> set:
+    (tmp_path / "pyproject.toml").write_text("[tool.rceguard.models]\n" + models)
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "__init__.py").write_text("")
+    (tmp_path / "svc" / "handlers.py").write_text(HANDLERS)
+    app = tmp_path / "svc" / "handlers.py"
+    return {(f.location.line, f.rule_id, f.source_kind) for f in _findings(tmp_path, app)}
+
+
+def test_an_entry_row_naming_a_function_makes_it_an_entry_point(tmp_path: Path) -> None:
+    got = _handler_findings(tmp_path, '''"svc.handlers.on_event" = "entry serverless-event"
+"svc.handlers.Bus.on_message" = "entry message-queue"
+''')
+    assert got == {(5, "RCE001", "serverless-event"), (14, "RCE002", "message-queue")}
+
+
+def test_without_the_entry_row_the_handler_is_ordinary_code(tmp_path: Path) -> None:
+    assert _handler_findings(tmp_path, "") == set()
+
+
+# ------------------------------------------------------------------ integrity and file rows
+SUMS_APP = '''import requests
+
+from mycorp.sums import blob_hash, same, signed_hash
+
+PINNED = "ab" * 32
+KEY = b"local"
+
+
+def pinned(url):
+    data = requests.get(url).content
+    if blob_hash(data) == PINNED:
+        exec(data)
+
+
+def keyed(url):
+    resp = requests.get(url)
+    if same(signed_hash(KEY, resp.content), resp.headers["X-Signature"]):
+        exec(resp.content)
+'''
+
+
+def _levels(tmp_path: Path, models: str, app: str) -> set:
+    (tmp_path / "pyproject.toml").write_text("[tool.rceguard.models]\n" + models)
+    (tmp_path / "app.py").write_text(app)
+    return {(f.location.line, f.rule_id, f.level) for f in _findings(tmp_path, tmp_path / "app.py")}
+
+
+def test_user_digest_keyed_digest_and_compares_rows_are_integrity_checks(tmp_path: Path) -> None:
+    rows = '''"mycorp.sums.blob_hash" = "digest arg0"
+"mycorp.sums.signed_hash" = "keyed-digest arg1"
+"mycorp.sums.same" = "compares arg0 arg1"
+'''
+    assert _levels(tmp_path, rows, SUMS_APP) == {(12, "RCE001", "note"), (18, "RCE001", "note")}
+    # each row matters: an unkeyed digest compared with the server's value is no check
+    unkeyed = rows.replace("keyed-digest", "digest")
+    assert _levels(tmp_path, unkeyed, SUMS_APP) == {(12, "RCE001", "note"), (18, "RCE001", "error")}
+    assert _levels(tmp_path, "", SUMS_APP) == {(12, "RCE001", "error"), (18, "RCE001", "error")}
+
+
+FILES_APP = '''import pickle
+import urllib.request
+from pathlib import Path
+
+import requests
+
+from mycorp import fs
+
+
+def through_a_handle(url, name):
+    with fs.open_blob(name) as f:
+        f.write(requests.get(url).content)
+    with open(name, "rb") as g:
+        return pickle.load(g)
+
+
+def two_scratch_dirs(url):
+    a = fs.scratch()
+    b = fs.scratch()
+    (Path(a) / "x.pkl").write_bytes(requests.get(url).content)
+    with open(Path(b) / "x.pkl", "rb") as f:
+        return pickle.load(f)
+
+
+def a_path_builder(url, root):
+    urllib.request.urlretrieve(url, Path(root) / "m.pkl")
+    with open(fs.cache_path(root, "m.pkl"), "rb") as f:
+        return pickle.load(f)
+
+
+def a_derived_name(url, p):
+    p.alt("x").write_bytes(requests.get(url).content)
+    with open(p.alt("x"), "rb") as f:
+        return pickle.load(f)
+
+
+def a_spool_file(url):
+    t = fs.spool()
+    t.write(requests.get(url).content)
+    with open(t.name, "rb") as f:
+        return pickle.load(f)
+'''
+FILE_MODELS = {
+    "handle": ('"mycorp.fs.open_blob" = "handle arg0"', {14}, set()),
+    "temp-path": ('"mycorp.fs.scratch" = "temp-path"', set(), {22}),
+    "path": ('"mycorp.fs.cache_path" = "path"', {28}, set()),
+    "sibling": ('"*.alt" = "sibling receiver fallback"', {34}, set()),
+    "temp-file": ('"mycorp.fs.spool" = "temp-file"', {41}, set()),
+}
+
+
+@pytest.mark.parametrize("effect", sorted(FILE_MODELS))
+def test_user_file_identity_rows(tmp_path: Path, effect: str) -> None:
+    row, adds, removes = FILE_MODELS[effect]
+    without = {line for line, _, _ in _levels(tmp_path, "", FILES_APP)}
+    assert without == {22}  # two calls of an unknown function name the same file
+    got = {line for line, _, _ in _levels(tmp_path, row + "\n", FILES_APP)}
+    assert got == (without | adds) - removes
+
+
+def test_user_install_hook_row_says_install_time(tmp_path: Path) -> None:
+    app = '''import requests
+from mycorp.build import Step
+
+
+class Fetch(Step):
+    def run(self):
+        exec(requests.get("https://example.invalid/x.py").text)
+'''
+    (tmp_path / "app.py").write_text(app)
+    for models, said in (('"mycorp.build.Step" = "install-hook"\n', True), ("", False)):
+        (tmp_path / "pyproject.toml").write_text("[tool.rceguard.models]\n" + models)
+        (f,) = _findings(tmp_path, tmp_path / "app.py")
+        assert ("install time" in f.message) is said
+
+
+def test_annotations_of_a_row_type_are_tracked(tmp_path: Path) -> None:
+    """An annotation naming a type a ``type`` row gives is an object of that type, even when the
+    name is not a class rceguard can see."""
+    app = '''import acme
+
+
+def run(client: acme.Client, task):
+    exec(client.complete(task))
+'''
+    (tmp_path / "app.py").write_text(app)
+    (tmp_path / "acme").mkdir()  # a vendored SDK whose client class is made at run time
+    (tmp_path / "acme" / "__init__.py").write_text("from ._impl import build\n\nClient = build()\n")
+    (tmp_path / "pyproject.toml").write_text('''[tool.rceguard.models]
+"acme.connect" = "type acme.Client"
+"acme.Client.complete" = "source llm-completion"
+''')
+    assert [(f.location.line, f.source_kind) for f in _findings(tmp_path, tmp_path / "app.py")] == [(5, "llm-completion")]
+
+
+def test_models_command_lists_the_integrity_rows(capsys) -> None:
+    assert main(["models", "--kind", "keyed-digest"]) == 0
+    out = capsys.readouterr().out
+    assert "hmac.new" in out and "returns a keyed digest (an HMAC) of arg1" in out

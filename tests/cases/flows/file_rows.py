@@ -1,0 +1,35 @@
+import gzip
+import pickle
+import tempfile
+from pathlib import Path
+
+import requests
+
+
+def gzip_cache(url, cache):
+    resp = requests.get(url)
+    with gzip.open(cache, "wb") as f:
+        f.write(resp.content)
+    with open(cache, "rb") as f:
+        return pickle.load(f)  # expect: RCE002
+
+
+def joined_path(url, root):
+    base = Path(root)
+    (base / "model.pkl").write_bytes(requests.get(url).content)
+    with open(base.joinpath("model.pkl"), "rb") as f:
+        return pickle.load(f)  # expect: RCE002
+
+
+def derived_name(url, stem):
+    p = Path(stem)
+    p.with_suffix(".pkl").write_bytes(requests.get(url).content)
+    with open(p.with_suffix(".pkl"), "rb") as f:
+        return pickle.load(f)  # expect: RCE002
+
+
+def one_temp_dir(url):
+    d = tempfile.mkdtemp()
+    target = Path(d) / "blob.pkl"
+    target.write_bytes(requests.get(url).content)
+    return pickle.loads(target.read_bytes())  # expect: RCE002
