@@ -821,14 +821,14 @@ def prescan_tokens(rows: Optional[Iterable[Model]] = None) -> Tuple[Tuple[bytes,
     """Literal tokens for the byte-level pre-scan: (sink-like, origin-like), from the rows (default:
     the rows beyond the older tables, whose tokens the pre-scan lists itself) and the entry-point
     tables: the module a row's API lives in, or its method name for ``*.`` rows."""
-    rows = list(LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS) if rows is None else list(rows)
+    rows = list(LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + SERVERLESS_ROWS) if rows is None else list(rows)
     source_apis = [r.api for r in rows if r.effect in ("source", "download", "runs-remote", "sink")]
     source_types = {r.type for r in rows if r.effect == "type" and any(a.startswith(r.type + ".") for a in source_apis)}
     sinks, origins = set(), set()
     for r in rows:
         if r.effect in ("sink", "runs-remote"):
             sinks.add(_token(r.api, r.when, r.unless))
-        if r.effect in ("source", "download", "runs-remote", "callback") or (
+        if r.effect in ("source", "download", "runs-remote", "callback", "holds") or (
                 r.effect == "type" and r.type in source_types):
             origins.add(_token(r.api, r.when if r.effect != "download" else ""))
         if r.effect == "type" and r.type in source_types and not r.api.startswith(("re:", "*.")):
