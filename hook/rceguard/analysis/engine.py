@@ -833,9 +833,11 @@ class Engine:
     def method_name_rows(self, name: str) -> list:
         """The rows written for method ``name`` on any receiver (``*.name``, fallback rows too), for
         a call whose receiver's type is not known."""
-        rows = BUILTIN_MODELS.method_rows(name) + BUILTIN_MODELS.fallback_rows(name)
+        rows = BUILTIN_MODELS.name_rows(name)
         if self.user_models is not None:
-            rows = rows + self.user_models.method_rows(name) + self.user_models.fallback_rows(name)
+            extra = self.user_models.name_rows(name)
+            if extra:
+                rows = rows + extra
         return rows
 
     def model_rows(self, q: str, any_receiver: bool = True) -> list:

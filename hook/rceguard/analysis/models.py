@@ -57,6 +57,7 @@ class ModelIndex:
             else:
                 self.exact.setdefault(r.api, []).append(r)
         self._cache: Dict[Tuple[str, bool], List[M.Model]] = {}
+        self._names: Dict[str, List[M.Model]] = {}
 
     def lookup(self, q: str, any_receiver: bool = True) -> List[M.Model]:
         """Rows for a call of ``q``; ``any_receiver``: also ``*.method`` rows (not for project code)."""
@@ -83,6 +84,13 @@ class ModelIndex:
             if not prefix or q.rpartition(".")[0].endswith(prefix):
                 out.append(r)
         return out
+
+    def name_rows(self, name: str) -> List[M.Model]:
+        """Every row of method ``name`` on any receiver (``*.name`` rows, then fallback rows), cached."""
+        got = self._names.get(name)
+        if got is None:
+            got = self._names[name] = self.method_rows(name) + self.fallback_rows(name)
+        return got
 
     def fallback_rows(self, name: str) -> List[M.Model]:
         """The fallback rows of method ``name`` (see ``Model.fallback``), in effect order."""
