@@ -1,6 +1,8 @@
 import gzip
+import os
 import pickle
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import requests
@@ -15,9 +17,15 @@ def gzip_cache(url, cache):
 
 
 def joined_path(url, root):
-    base = Path(root)
-    (base / "model.pkl").write_bytes(requests.get(url).content)
-    with open(base.joinpath("model.pkl"), "rb") as f:
+    urllib.request.urlretrieve(url, os.path.join(root, "model.pkl"))
+    with open(root.joinpath("model.pkl"), "rb") as f:
+        return pickle.load(f)  # expect: RCE002
+
+
+def opened_through_the_path(url, cache):
+    with cache.open("wb") as f:
+        f.write(requests.get(url).content)
+    with open(cache, "rb") as f:
         return pickle.load(f)  # expect: RCE002
 
 
@@ -33,3 +41,11 @@ def one_temp_dir(url):
     target = Path(d) / "blob.pkl"
     target.write_bytes(requests.get(url).content)
     return pickle.loads(target.read_bytes())  # expect: RCE002
+
+
+def spooled_to_a_temp_file(url):
+    tmp = tempfile.NamedTemporaryFile(suffix=".pkl")
+    tmp.write(requests.get(url).content)
+    tmp.flush()
+    with open(tmp.name, "rb") as f:
+        return pickle.load(f)  # expect: RCE002

@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+import secrets
 import subprocess
 import urllib.request
 import zlib
@@ -47,3 +48,9 @@ def file_digest_checked(url):
     if digest != PINNED_SHA256:
         raise SystemExit("bad download")
     subprocess.run(["./tool.bin"])  # expect: RCE003:note
+
+
+def constant_time_compare(url):
+    data = requests.get(url).content
+    if secrets.compare_digest(hashlib.sha256(data).hexdigest(), PINNED_SHA256):
+        exec(data)  # expect: RCE001:note
