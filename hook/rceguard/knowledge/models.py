@@ -860,9 +860,10 @@ def table(kind: str = "") -> str:
         lines += [f"  {k:<17} {v}" for k, v in SOURCE_KINDS.items()]
         lines.append("")
     w = min(max([len(r.api) for r in rows] + [3]), 56)
-    lines.append(f"{'API':<{w}}  {'EFFECT':<11}  {'KIND':<15}  WHAT IT DOES")
+    ew = max([len(r.effect) for r in rows] + [11])
+    lines.append(f"{'API':<{w}}  {'EFFECT':<{ew}}  {'KIND':<15}  WHAT IT DOES")
     for r in rows:
-        lines.append(f"{r.api:<{w}}  {r.effect:<11}  {r.kind or '-':<15}  {r.describe()}")
+        lines.append(f"{r.api:<{w}}  {r.effect:<{ew}}  {r.kind or '-':<15}  {r.describe()}")
     lines.append("")
     lines.append(f"{len(rows)} rows. Entry points recognised by their shape (web route decorators, serverless "
                  "handlers, Falcon responders, request parameters) are in rceguard/knowledge/models.py and sources.py.")
