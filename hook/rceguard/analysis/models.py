@@ -590,7 +590,7 @@ def source_kind(api: str, index: Optional[ModelIndex] = None) -> str:
     from ..knowledge import sources as S
     if api in M.ENTRY_POINT_KINDS:
         return M.ENTRY_POINT_KINDS[api]
-    if api.startswith(("request.", "flask.", "quart.", "bottle.")) or api == "a web route":
+    if api.partition(".")[0] in S.REQUEST_PARAM_NAMES:  # a handler's `request` parameter (a shape, no row)
         return "http-request"
     base = api.rpartition(".")[0]
     if base in S.CLASS_FIELD_SOURCES:
