@@ -27,6 +27,7 @@ from . import fold, netshell
 from .argv import argv_of
 from .precision import GATE_PREFIX, payload_keywords
 from .callers import CallerIndex, defined_names, real
+from .dispatch import Dispatch, receiver_classes
 from .flow import FunctionAnalyzer
 from .models import BUILTIN as BUILTIN_MODELS
 from .models import ModelIndex, source_kind
@@ -134,6 +135,7 @@ class Engine:
         self._caller_names_done: set = set()
         self._sink_chain: set = set()  # paths of modules with a function whose parameter reaches a given file's sink
         self._caller_bodies: Dict[str, ModuleInfo] = {}
+        self.dispatch = Dispatch(self)  # subclass / implementation maps (see dispatch.py)
 
     # ------------------------------------------------------------------ registry
     def register(self, m: ModuleInfo) -> None:
@@ -656,6 +658,8 @@ class Engine:
                 own = A.m.dir
                 if kind == "ref" and q.split(".")[0] != "builtins" and self._ref_worth(q, args, kws, own):
                     b = self.project.resolve_ref(q, own_dir=own)
+                    if b is None:  # Imported.static(...), mod.Class.method(...): a method of a project class
+                        b = self._class_member(q, own)
                     if b is not None:
                         r = self._call_binding(A, node, env, b, args, kws, star_at, arg_nodes)
                         if r is not None:
@@ -669,6 +673,9 @@ class Engine:
                 if r is not None:
                     results.append(r)
                 else:
+                    if fi.is_classmethod and recv is not None and fi.params:
+                        # Sub.create() of an inherited classmethod: its `cls` is Sub there
+                        self.pass_types(fi, {fi.params[0]: Value(types=receiver_classes(recv))})
                     results.append(self.apply_func(A, node, env, fi, args, kws, star_at, arg_nodes, bound=(kind == "meth")))
                 handled = True
             elif kind == "cls":
@@ -705,8 +712,30 @@ class Engine:
                     return r
         return self.generic(A, node, env, mname, recv, args, kws)
 
+    def _class_member(self, q: str, own: Optional[Path]) -> Optional[tuple]:
+        """``pkg.mod.Class.method`` -> ("member", (class, method)) when ``pkg.mod.Class`` is a
+        project class that has (or inherits) the method."""
+        parent, _, attr = q.rpartition(".")
+        if not parent or "." not in parent:
+            return None
+        b = self.project.resolve_ref(parent, own_dir=own)
+        if b is None or b[0] != "cls":
+            return None
+        ci = b[1]
+        self.register(ci.module)  # type: ignore[union-attr]
+        m = self.find_method(ci, attr)  # type: ignore[arg-type]
+        return None if m is None else ("member", (ci, m))
+
     def _call_binding(self, A, node, env, b, args, kws, star_at, arg_nodes) -> Optional[Value]:
         kind, obj = b
+        if kind == "member":  # called on the class: no receiver is bound (a classmethod binds `cls`)
+            ci, m = obj
+            out = []
+            for f in m.variants():
+                if f.is_classmethod and f.params:
+                    self.pass_types(f, {f.params[0]: Value(types=frozenset({"cls:" + ci.key}))})
+                out.append(self.apply_func(A, node, env, f, args, kws, star_at, arg_nodes, bound=False))
+            return join(*out)
         if kind == "fn":
             self.register(obj.module)
             return join(*(self.apply_func(A, node, env, f, args, kws, star_at, arg_nodes, bound=False)
@@ -1013,7 +1042,8 @@ class Engine:
             return True
         if self.depth >= MAX_PARAM_DEPTH:
             return False
-        path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own)
+        path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own) \
+            or self.project.locate(q.rsplit(".", 2)[0], own)  # mod.Class.method
         if path is None:
             return False
         mi = self.project.by_path.get(path)
@@ -1157,7 +1187,8 @@ class Engine:
             if kind not in ("ref", "mod"):
                 continue
             q = str(q)
-            path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own)
+            path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own) \
+            or self.project.locate(q.rsplit(".", 2)[0], own)  # mod.Class.method
             if path is None or path == m.pf.path:
                 continue
             mi = self.project.by_path.get(path)

@@ -23,6 +23,7 @@ from . import fold
 from .host import Host
 from .models import source_kind
 from .precision import GATE, clean_attribute, gate_note, gate_of, guarded_name
+from .dispatch import is_super_call
 from .project import ClassInfo, FuncInfo, ModuleInfo
 from . import types as T
 from .shell import find_cradle
@@ -33,6 +34,10 @@ __all__ = ["Env", "FunctionAnalyzer", "SinkInfo", "Summary", "join_envs"]  # the
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 SELF = "self"
+
+
+# methods of a container whose result is one of its elements (or, ``values``, all of them)
+_CONTAINER_READS = frozenset({"get", "pop", "setdefault", "values"})
 
 
 def _concat_pieces(node: ast.expr) -> List[str]:
@@ -177,8 +182,8 @@ class FunctionAnalyzer:
             name = arg.arg
             if i == 0 and f.is_method and arg in all_args and not isinstance(node, ast.Lambda):
                 self.self_name = name
-                if f.is_classmethod:
-                    env.vars[name] = Value(types=frozenset({"cls:" + f.cls.key}))  # type: ignore[union-attr]
+                if f.is_classmethod:  # and the subclasses it is called on (Sub.create())
+                    env.vars[name] = Value(types=frozenset({"cls:" + f.cls.key}) | passed.get(name, frozenset()))  # type: ignore[union-attr]
                 else:
                     env.vars[name] = Value(types=frozenset({"inst:" + f.cls.key}))  # type: ignore[union-attr]
                 continue
@@ -498,7 +503,9 @@ class FunctionAnalyzer:
 
     def st_FunctionDef(self, s, env: Env) -> Env:
         for d in s.decorator_list:
-            self.ev(d, env)
+            dv = self.ev(d, env)
+            if self.is_module:
+                self._apply_decorator(d, dv, s, env)
         if self.class_body is not None or self.is_module:
             # analysed as units of their own; module scope binds them already
             if self.is_module:
@@ -510,6 +517,23 @@ class FunctionAnalyzer:
         return env
 
     st_AsyncFunctionDef = st_FunctionDef
+
+    def _apply_decorator(self, d: ast.expr, dv: Value, s: ast.AST, env: Env) -> None:
+        """``@register`` / ``@registry.on("msg")`` written in the project, on a module-level
+        function: the decorator runs with the function (a registry stores it, a callback list
+        appends it). The name stays bound to the function itself (a wrapper that calls it is
+        transparent), so the decorator's result is not used."""
+        if not any(t.startswith(("fn:", "meth:")) for t in dv.types):
+            return
+        fv = self.lookup(s.name)  # type: ignore[attr-defined]
+        if not fv.types:
+            return
+        fake = ast.Call(func=d, args=[ast.Name(id=s.name, ctx=ast.Load())], keywords=[])  # type: ignore[attr-defined]
+        ast.copy_location(fake, d)
+        ast.copy_location(fake.args[0], s)
+        fake.end_lineno, fake.end_col_offset = d.end_lineno, d.end_col_offset  # type: ignore[attr-defined]
+        self.E.call(self, fake, env, Value(types=frozenset(t for t in dv.types if t.startswith(("fn:", "meth:")))),
+                    None, [fv], {}, None)
 
     def st_ClassDef(self, s: ast.ClassDef, env: Env) -> Env:
         for d in s.decorator_list:
@@ -987,6 +1011,8 @@ class FunctionAnalyzer:
 
     def attr_of(self, bv: Value, node: ast.Attribute, env: Optional[Env], attr: Optional[str] = None) -> Value:
         attr = attr or node.attr
+        if self.cls is not None and is_super_call(getattr(node, "value", None)):
+            return self._super_attr(attr)
         types = set()
         extra: List[Value] = []
         for t in bv.types:
@@ -999,8 +1025,12 @@ class FunctionAnalyzer:
             elif kind in ("inst", "cls"):
                 ci = self.E.classes.get(q)
                 if ci is not None:
-                    m = self.E.find_method(ci, attr)
-                    for m in (m.variants() if m is not None else ()):
+                    if kind == "inst":  # the receiver may be a subclass: its overrides too
+                        impls = self.E.dispatch.implementations(ci, attr)
+                    else:
+                        m = self.E.find_method(ci, attr)
+                        impls = m.variants() if m is not None else []
+                    for m in impls:
                         types.add(("meth:" if kind == "inst" and not m.is_static else "fn:") + m.key)
                     extra.append(self.E.get_field(ci, attr, self, node))
                     for eb in self.E.ext_bases_of(ci):
@@ -1026,6 +1056,13 @@ class FunctionAnalyzer:
         if extra:
             out = join(out, *extra)
         return out
+
+    def _super_attr(self, attr: str) -> Value:
+        """``super().attr`` in a method of ``self.cls``: the next class in its MRO that has it."""
+        ms, ext = self.E.dispatch.super_method(self.cls, attr)  # type: ignore[arg-type]
+        types = {("fn:" if m.is_static else "meth:") + m.key for m in ms}
+        types |= {f"extm:{eb}.{attr}" for eb in ext}
+        return Value(types=frozenset(types)) if types else EMPTY
 
     # -- calls
     def qual_of(self, func: ast.expr, env: Env) -> Optional[str]:
@@ -1073,7 +1110,14 @@ class FunctionAnalyzer:
             r = fold.call(self, node, env, fv, recv, args)
             if r is not None:
                 return r
-        return self.E.call(self, node, env, fv, recv, args, kws, star_at)
+        out = self.E.call(self, node, env, fv, recv, args, kws, star_at)
+        if recv is not None and isinstance(func, ast.Attribute) and func.attr in _CONTAINER_READS:
+            # HANDLERS.get(name) of a registry of functions: one of them (.values(): all of them)
+            elts = T.element_types(recv.types)
+            if elts:
+                got = frozenset(t for t in recv.types if t.startswith(T.ELT)) if func.attr == "values" else elts
+                out = Value(out.labels, out.types | got, out.const)
+        return out
 
     # ------------------------------------------------------------------ integrity checks
     def _digest_paths(self, node: ast.expr, env: Env) -> Set[str]:

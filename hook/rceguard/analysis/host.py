@@ -15,6 +15,7 @@ from .project import ClassInfo, FuncInfo, ModuleInfo
 from .values import Trace, Value
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .dispatch import Dispatch
     from ..knowledge.models import Model
     from .flow import FunctionAnalyzer
     from .models import ModelIndex
@@ -31,11 +32,14 @@ class Host(Protocol):
     classes: Dict[str, ClassInfo]
     globals: Dict[Tuple[str, str], Value]
     global_keys: Dict[Tuple[str, str], str]
+    dispatch: "Dispatch"
 
     # classes and functions
     def resolve_class(self, ci: ClassInfo) -> None: ...
 
     def ext_bases_of(self, ci: ClassInfo, depth: int = 0) -> List[str]: ...
+
+    def mro(self, ci: ClassInfo, depth: int = 0) -> List[ClassInfo]: ...
 
     def find_method(self, ci: ClassInfo, name: str, depth: int = 0) -> Optional[FuncInfo]: ...
 

@@ -395,8 +395,15 @@ def _callback(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Val
     return EMPTY
 
 
+_CALLABLE = ("fn:", "meth:", "partial:", "ref:", "cls:", "inst:", "extm:")
+
+
 def _calls(E, A, node: ast.Call, env, q, row, recv, args, kws, star_at) -> Optional[Value]:
+    if row.kwargs:
+        return _calls_target(E, A, node, env, row, kws)
     i = row.args[0] if row.args else 0
+    if row.fallback and (i >= len(args) or not any(t.startswith(_CALLABLE) for t in args[i].types)):
+        return None  # ``form.submit(data)``: not a function handed over
     j = row.to if row.to is not None else i + 1
     if i >= len(node.args) or isinstance(node.args[i], ast.Starred) or (star_at is not None and star_at <= i):
         return None
@@ -404,6 +411,25 @@ def _calls(E, A, node: ast.Call, env, q, row, recv, args, kws, star_at) -> Optio
     ast.copy_location(fake, node)
     fake.end_lineno, fake.end_col_offset = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
     return E.call(A, fake, env, args[i], None, list(args[j:]), {}, None)
+
+
+def _calls_target(E, A, node: ast.Call, env, row, kws) -> Optional[Value]:
+    """``Thread(target=fn, args=(data,), kwargs={...})``: ``fn(data, ...)`` (a tuple or list
+    literal of arguments, a dict literal of keywords)."""
+    fn = next((k.value for k in node.keywords if k.arg == row.kwargs[0]), None)
+    if fn is None:
+        return None
+    pos = next((k.value for k in node.keywords if k.arg == "args"), None)
+    kwn = next((k.value for k in node.keywords if k.arg == "kwargs"), None)
+    elts = list(pos.elts) if isinstance(pos, (ast.Tuple, ast.List)) else []
+    keywords = [ast.keyword(arg=k.value, value=v) for k, v in zip(kwn.keys, kwn.values)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)] if isinstance(kwn, ast.Dict) else []
+    fake = ast.Call(func=fn, args=elts, keywords=keywords)
+    ast.copy_location(fake, node)
+    fake.end_lineno, fake.end_col_offset = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
+    vals = [A.ev(e, env) for e in elts]
+    kv = {k.arg: A.ev(k.value, env) for k in keywords}
+    return E.call(A, fake, env, kws[row.kwargs[0]], None, vals, kv, None)
 
 
 def _check(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Value]:

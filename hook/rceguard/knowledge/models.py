@@ -26,7 +26,9 @@ check         an integrity check of its arguments (a signature check that raises
 callback      the functions given as arguments ``args`` (or ``kwargs``) are called with outside
               data of ``kind`` (their parameters are sources)
 calls         the function given as ``args[0]`` is called with the arguments from ``to`` on
-              (``loop.run_in_executor(None, exec, data)`` is ``exec(data)``)
+              (``loop.run_in_executor(None, exec, data)`` is ``exec(data)``); with ``kwargs``, the
+              function given as that keyword is called with the ``args=``/``kwargs=`` literals
+              (``threading.Thread(target=fn, args=(data,))``)
 decodes       the result is the decoded argument 0 (a decoded constant is an encoded payload)
 compiles      the result is a code object of argument 0
 clean         the result carries nothing of the arguments
@@ -116,6 +118,7 @@ _PHRASES = {
     "type": "returns a {type}",
     "callback": "calls the functions in {a} with {kind}",
     "calls": "calls {a} with the arguments from arg{to}",
+    "calls-target": "calls the function given as {a}= with its args=/kwargs=",
     "propagates": "returns {a}",
     "reads": "returns the content of the file {a}",
     "stores": "puts its arguments into the receiver",
@@ -170,6 +173,8 @@ class Model:
         e = self.effect
         if e == "download" and dest:
             e = "download-to"
+        elif e == "calls" and self.kwargs:
+            e = "calls-target"
         elif e == "extracts" and not dest:
             dest = "the working directory"
         elif e == "check" and not (self.args or self.kwargs):
@@ -523,6 +528,14 @@ SINK_ROWS: List[Model] = [
     Model("*.call_soon_threadsafe", "calls", args=(0,), to=1),
     Model("*.call_later", "calls", args=(1,), to=2),
     Model("builtins.map", "calls", args=(0,), to=1),
+    *_typ("concurrent.futures.Executor", "concurrent.futures.ThreadPoolExecutor",
+          "concurrent.futures.ProcessPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor",
+          "concurrent.futures.process.ProcessPoolExecutor"),
+    Model("concurrent.futures.Executor.submit", "calls", args=(0,), to=1),
+    Model("concurrent.futures.Executor.map", "calls", args=(0,), to=1),
+    Model("*.submit", "calls", args=(0,), to=1, fallback=True),  # an executor of unknown type
+    *[Model(t, "calls", kwargs=("target",)) for t in ("threading.Thread", "multiprocessing.Process",
+                                                       "multiprocessing.context.Process")],
     *[Model(f"{m}.models.load_model", "sink", K.DATA, (0,), ("filepath",), unless="safe_mode=missing|True")
       for m in ("keras", "tensorflow.keras", "tf_keras")],
     Model("keras.saving.load_model", "sink", K.DATA, (0,), ("filepath",), unless="safe_mode=missing|True"),
