@@ -14,9 +14,11 @@ written in.
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
 
-from .project import ClassInfo, FuncInfo
+from . import types as T
+from .project import ClassInfo, FuncInfo, ModuleInfo, _toplevel
 from .values import Value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -135,3 +137,56 @@ def receiver_classes(recv: Value) -> FrozenSet[str]:
     """The project classes a receiver stands for (``Sub`` of ``Sub.create()``, the class of an
     instance): what ``cls`` is in a classmethod called on it."""
     return frozenset("cls:" + t.partition(":")[2] for t in recv.types if t.startswith(("cls:", "inst:")))
+
+
+def imported_object(E: "Engine", q: str, own: Optional[Path]) -> FrozenSet[str]:
+    """``from m import default_client`` where ``m`` says ``default_client = OpenAI()`` at module
+    level (or ``default_client: Client = ...``): the object types of that global, read from the
+    assignment itself so that the answer does not depend on whether ``m``'s body was analysed
+    (``--no-prescan`` agrees). Re-exports (``from .tools import default_client`` in a package's
+    ``__init__``) are followed."""
+    mi = None
+    attr = ""
+    for _ in range(6):
+        mod, _, attr = q.rpartition(".")
+        if not mod:
+            return frozenset()
+        mi = E.project.find_module(mod, own)
+        if mi is None:
+            return frozenset()
+        b = mi.scope.get(attr)
+        if b is None:
+            return frozenset()
+        if b[0] in ("ref", "mod") and str(b[1]) != q:
+            q, own = str(b[1]), mi.dir
+            continue
+        if b[0] != "var":
+            return frozenset()
+        break
+    else:
+        return frozenset()
+    out: FrozenSet[str] = frozenset()
+    for stmt in _toplevel(mi.pf.tree.body):
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
+            out |= _constructed(E, mi, stmt.value)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
+            out |= E.annotation_types(mi, stmt.annotation)
+            if stmt.value is not None:
+                out |= _constructed(E, mi, stmt.value)
+    return T.cap(frozenset(t for t in out if t.startswith("inst:")))
+
+
+def _constructed(E: "Engine", mi: ModuleInfo, value: ast.expr) -> FrozenSet[str]:
+    """The object type ``Cls(...)`` makes: a project class, or a type the models give the call."""
+    if not isinstance(value, ast.Call):
+        return frozenset()
+    q = E.scope_qual(mi, value.func)
+    if isinstance(q, ClassInfo):
+        return frozenset({"inst:" + q.key})
+    if not isinstance(q, str) or q.startswith("builtins."):
+        return frozenset()
+    made = frozenset("inst:" + r.type for r in E.model_rows(q, False) if r.effect == "type")
+    if made:
+        return made
+    at = E.annotation_type(mi, value.func)  # a project class imported there, a modelled constructor
+    return frozenset({at}) if at is not None else frozenset()

@@ -27,7 +27,7 @@ from . import fold, netshell
 from .argv import argv_of
 from .precision import GATE_PREFIX, payload_keywords
 from .callers import CallerIndex, defined_names, real
-from .dispatch import Dispatch, receiver_classes
+from .dispatch import Dispatch, imported_object, receiver_classes
 from .flow import FunctionAnalyzer
 from .models import BUILTIN as BUILTIN_MODELS
 from .models import ModelIndex, source_kind
@@ -136,6 +136,7 @@ class Engine:
         self._sink_chain: set = set()  # paths of modules with a function whose parameter reaches a given file's sink
         self._caller_bodies: Dict[str, ModuleInfo] = {}
         self.dispatch = Dispatch(self)  # subclass / implementation maps (see dispatch.py)
+        self._imported_objects: Dict[tuple, frozenset] = {}
 
     # ------------------------------------------------------------------ registry
     def register(self, m: ModuleInfo) -> None:
@@ -711,6 +712,17 @@ class Engine:
                 if r is not None:
                     return r
         return self.generic(A, node, env, mname, recv, args, kws)
+
+    def imported_object(self, q: str, own: Optional[Path]) -> frozenset:
+        """The object types of a project module's global named by ``q`` (see dispatch.py)."""
+        if q.split(".")[0] in ("builtins",) or "." not in q:
+            return frozenset()
+        key = (q, own)
+        hit = self._imported_objects.get(key)
+        if hit is None or self.deplog is not None:  # the per-file cache records the module read
+            hit = imported_object(self, q, own)
+            self._imported_objects[key] = hit
+        return hit
 
     def _class_member(self, q: str, own: Optional[Path]) -> Optional[tuple]:
         """``pkg.mod.Class.method`` -> ("member", (class, method)) when ``pkg.mod.Class`` is a

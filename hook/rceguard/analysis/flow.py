@@ -22,7 +22,7 @@ from ..knowledge import sources as S
 from . import fold
 from .host import Host
 from .models import source_kind
-from .precision import GATE, clean_attribute, gate_note, gate_of, guarded_name
+from .precision import GATE, clean_attribute, gate_note, gate_of, guarded_name, subscript_path
 from .dispatch import is_super_call
 from .project import ClassInfo, FuncInfo, ModuleInfo
 from . import types as T
@@ -70,6 +70,7 @@ class FunctionAnalyzer:
         self.class_body = class_body
         self.closure = closure
         self.local_scope: Dict[str, tuple] = {}
+        self._item_guards: Dict[str, Set[str]] = {}  # name -> its items an allow-list test checked
         self.globals_decl: Set[str] = set()
         self.loops: List[_Loop] = []
         self.returns: List[Value] = []
@@ -416,9 +417,12 @@ class FunctionAnalyzer:
         else:
             return
         holds_in = yes if positive != isinstance(op, (ast.NotIn, ast.NotEq)) else no
-        if name in holds_in.vars or ("." not in name and self.lookup(name).labels) or \
-                ("." in name and self.ev(test.left, holds_in.copy()).labels):
+        path = "." in name or "[" in name
+        if name in holds_in.vars or (not path and self.lookup(name).labels) or \
+                (path and self.ev(test.left, holds_in.copy()).labels):
             holds_in.vars[name] = CONST
+            if "[" in name:  # cfg["plugin"]: until `cfg` is bound again
+                self._item_guards.setdefault(name.partition("[")[0].partition(".")[0], set()).add(name)
 
     def st_While(self, s: ast.While, env: Env) -> Optional[Env]:
         return self._loop(s, env, None)
@@ -568,6 +572,9 @@ class FunctionAnalyzer:
             self._assign_attr(target, v, env)
         elif isinstance(target, ast.Subscript):
             self.ev(target.slice, env)
+            p = subscript_path(self, target) if self._item_guards else None
+            if p is not None:
+                env.vars.pop(p, None)  # a checked item replaced
             self._weak_update(target.value, v, env)
 
     def _assign_name(self, target: ast.Name, v: Value, env: Env, rhs: Optional[ast.expr], key_keep: bool = False) -> None:
@@ -575,6 +582,8 @@ class FunctionAnalyzer:
         if v.labels:
             v = v.add_step(self.step(target, f"assigned to `{name}`"))
         env.vars[name] = v
+        for k in self._item_guards.get(name, ()):
+            env.vars.pop(k, None)  # a checked item of the old value
         if not key_keep:
             k = self.pkey(rhs, env) if rhs is not None else None
             if k is not None:
@@ -936,6 +945,10 @@ class FunctionAnalyzer:
     ex_YieldFrom = ex_Yield
 
     def ex_Subscript(self, node: ast.Subscript, env: Env) -> Value:
+        if self._item_guards:
+            p = subscript_path(self, node)
+            if p is not None and p in env.vars:  # an item an allow-list test checked
+                return env.vars[p]
         bv = self.ev(node.value, env)
         self.ev(node.slice, env)
         if bv.types:  # builtins.__dict__[NAME], vars(m)[NAME], globals()[NAME], sys.modules[NAME]
@@ -985,7 +998,7 @@ class FunctionAnalyzer:
         if kind == "mod":
             return Value(types=frozenset({"ref:" + str(obj)}))
         if kind == "ref":
-            v = Value(types=frozenset({"ref:" + str(obj)}))
+            v = Value(types=frozenset({"ref:" + str(obj)}) | self.E.imported_object(str(obj), self.m.dir))
             if self.E.holds_row(str(obj)) is not None:
                 v = self._name_source(str(obj), v)
             return v
@@ -1020,6 +1033,7 @@ class FunctionAnalyzer:
             if kind == "ref":
                 rq = f"{q}.{attr}"
                 types.add("ref:" + rq)
+                types |= self.E.imported_object(rq, self.m.dir)  # tools.default_client
                 if self.E.holds_row(rq) is not None:
                     extra.append(self._name_source(rq, EMPTY))
             elif kind in ("inst", "cls"):

@@ -9,6 +9,7 @@ protocol, so the dependency runs one way: ``engine -> flow -> host/state``.
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Set, Tuple
 
 from .project import ClassInfo, FuncInfo, ModuleInfo
@@ -40,6 +41,8 @@ class Host(Protocol):
     def ext_bases_of(self, ci: ClassInfo, depth: int = 0) -> List[str]: ...
 
     def mro(self, ci: ClassInfo, depth: int = 0) -> List[ClassInfo]: ...
+
+    def imported_object(self, q: str, own: Optional[Path]) -> frozenset: ...
 
     def find_method(self, ci: ClassInfo, name: str, depth: int = 0) -> Optional[FuncInfo]: ...
 

@@ -186,4 +186,16 @@ def guarded_name(A, left: ast.expr) -> Optional[str]:
         return left.id
     if isinstance(left, ast.Attribute):
         return A.path_of(left)
-    return None
+    return subscript_path(A, left)
+
+
+def subscript_path(A, node: ast.expr) -> Optional[str]:
+    """``cfg["plugin"]`` -> the path ``cfg['plugin']`` (a local name or ``self.attr`` path indexed
+    by a constant), under which an allow-list test records that the item is one of the program's
+    own values; None for anything else."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, (str, int))):
+        return None
+    base = node.value
+    p = base.id if isinstance(base, ast.Name) else A.path_of(base) if isinstance(base, ast.Attribute) else None
+    return None if p is None else f"{p}[{node.slice.value!r}]"
