@@ -27,6 +27,9 @@ PARTIAL: Dict[str, Tuple[Tuple[str, ...], List[Tuple[str, int, str, str, str]]]]
         ("src/modelkit/registry.py", 36, "RCE003", "model-hub", ""),
         ("src/modelkit/registry.py", 48, "RCE003", "model-hub", ""),
     ]),
+    "tasklane": (("src/tasklane/worker.py",), [
+        ("src/tasklane/worker.py", 18, "RCE001", "zeromq", "via dispatch() (src/tasklane/handlers.py:14)"),
+    ]),
     "zmq_worker": (("src/jobworker/worker.py",), [
         ("src/jobworker/worker.py", 19, "RCE001", "zeromq", "via run_script() (src/jobworker/handlers.py:16)"),
     ]),

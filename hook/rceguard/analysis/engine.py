@@ -137,6 +137,8 @@ class Engine:
         self._caller_bodies: Dict[str, ModuleInfo] = {}
         self.dispatch = Dispatch(self)  # subclass / implementation maps (see dispatch.py)
         self._imported_objects: Dict[tuple, frozenset] = {}
+        self._used_names: Dict[str, frozenset] = {}
+        self.decorating = 0  # > 0 while a live function's decorators run (see flow.st_FunctionDef)
 
     # ------------------------------------------------------------------ registry
     def register(self, m: ModuleInfo) -> None:
@@ -958,7 +960,7 @@ class Engine:
                    kws: Dict[str, Value], star_at: Optional[int], arg_nodes: Sequence[Optional[ast.expr]],
                    bound: bool) -> Value:
         self._read(("sum", fi.key))
-        if not (fi.key in self.active or self._worth_analysing(fi, args, kws)):
+        if not (fi.key in self.active or self.decorating or self._worth_analysing(fi, args, kws)):
             return labels_only(*args, *kws.values()) if (any(a.labels for a in args) or any(k.labels for k in kws.values())) else EMPTY
         self._read(("sum", fi.key))
         skip_first = fi.is_method and (bound or fi.is_classmethod) and not isinstance(fi.node, ast.Lambda)
@@ -1050,7 +1052,7 @@ class Engine:
 
     def _ref_worth(self, q: str, args: List[Value], kws: Dict[str, Value], own: Optional[Path] = None) -> bool:
         """Before reading a project module for ``q``: could it matter? (see _worth_analysing)"""
-        if _concrete(args, kws):
+        if _concrete(args, kws) or self.decorating:
             return True
         if self.depth >= MAX_PARAM_DEPTH:
             return False
@@ -1099,7 +1101,51 @@ class Engine:
         data goes in, or its module can produce network data, or it may hold a sink."""
         if _concrete(args, kws):
             return True
+        if self._passes_live_function(args, kws):
+            return True
         return self._flags(fi.module.pf.path, fi.module.pf.text, args, kws)
+
+    def imported_for_effect(self, m: ModuleInfo, bound: str, dotted: Sequence[str]) -> None:
+        """``from . import handlers  # noqa: F401`` in an analysed module: a project module imported
+        only to run its body (handlers registering themselves with a decorator). Nothing in the
+        importer names it, so no call would load it: it is loaded here, and joins the analysis like
+        any module an analysed file uses (``--no-prescan`` analyses it anyway)."""
+        if not m.is_target or bound in self._names_used(m):
+            return
+        for d in dotted:
+            mi = self.project.find_module(d, m.dir) if d.split(".")[0] != "builtins" else None
+            if mi is not None:
+                if not mi.is_target and self.module_live(mi):  # a file that was not given: its body still runs
+                    self._caller_bodies.setdefault(mi.key, mi)
+                return
+
+    def _names_used(self, m: ModuleInfo) -> frozenset:
+        """The names a module reads anywhere (and the strings of its ``__all__``)."""
+        got = self._used_names.get(m.key)
+        if got is None:
+            names = set()
+            for n in ast.walk(m.pf.tree):
+                if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store):
+                    names.add(n.id)
+                elif isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.isidentifier():
+                    names.add(n.value)  # __all__ = ["handlers"], getattr(m, "name")
+            got = self._used_names[m.key] = frozenset(names)
+        return got
+
+    def module_live(self, m: ModuleInfo) -> bool:
+        """Whether a module holds a sink or reads outside data (the pre-scan's flags)."""
+        return any(self._file_flags(m.pf.path, m.pf.text))
+
+    def _passes_live_function(self, args: List[Value], kws: Dict[str, Value]) -> bool:
+        """A project function handed over (to a registering decorator, a callback list) whose own
+        module holds a sink or reads outside data: the callee may store it where it is called."""
+        for v in list(args) + list(kws.values()):
+            for t in v.types:
+                kind, _, q = t.partition(":")
+                fi = self.funcs.get(q) if kind in ("fn", "meth") else None
+                if fi is not None and self.module_live(fi.module):
+                    return True
+        return False
 
     def construct(self, A: FunctionAnalyzer, node: ast.Call, env: Env, ci: ClassInfo, args: List[Value],
                   kws: Dict[str, Value], star_at: Optional[int], arg_nodes: Sequence[Optional[ast.expr]]) -> Value:

@@ -348,7 +348,10 @@ class FunctionAnalyzer:
 
     def st_Import(self, s: ast.Import, env: Env) -> Env:
         self._check_import(s, env)
-        if not self.is_module:
+        if self.is_module:
+            for a in s.names:
+                self.E.imported_for_effect(self.m, a.asname or a.name.split(".")[0], [a.name])
+        else:
             for a in s.names:
                 if a.asname:
                     self.local_scope[a.asname] = ("mod", a.name)
@@ -360,7 +363,13 @@ class FunctionAnalyzer:
 
     def st_ImportFrom(self, s: ast.ImportFrom, env: Env) -> Env:
         self._check_import(s, env)
-        if not self.is_module:
+        if self.is_module:
+            base = self.m.resolve_relative(s.module, s.level)
+            for a in s.names:
+                if a.name != "*":
+                    self.E.imported_for_effect(self.m, a.asname or a.name,
+                                               [f"{base}.{a.name}" if base else a.name] + ([base] if base else []))
+        else:
             base = self.m.resolve_relative(s.module, s.level)
             for a in s.names:
                 if a.name != "*":
@@ -506,10 +515,19 @@ class FunctionAnalyzer:
         return join_envs(*outs)
 
     def st_FunctionDef(self, s, env: Env) -> Env:
-        for d in s.decorator_list:
-            dv = self.ev(d, env)
-            if self.is_module:
-                self._apply_decorator(d, dv, s, env)
+        # the decorators of a module-level function in a module with a sink or an origin run
+        # with it, and what they call is analysed (a registry module has neither itself)
+        live = self.is_module and bool(s.decorator_list) and self.E.module_live(self.m)
+        if live:
+            self.E.decorating += 1
+        try:
+            for d in s.decorator_list:
+                dv = self.ev(d, env)
+                if live:
+                    self._apply_decorator(d, dv, s, env)
+        finally:
+            if live:
+                self.E.decorating -= 1
         if self.class_body is not None or self.is_module:
             # analysed as units of their own; module scope binds them already
             if self.is_module:

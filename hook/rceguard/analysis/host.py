@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Set, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Sequence, Set, Tuple
 
 from .project import ClassInfo, FuncInfo, ModuleInfo
 from .values import Trace, Value
@@ -34,6 +34,7 @@ class Host(Protocol):
     globals: Dict[Tuple[str, str], Value]
     global_keys: Dict[Tuple[str, str], str]
     dispatch: "Dispatch"
+    decorating: int
 
     # classes and functions
     def resolve_class(self, ci: ClassInfo) -> None: ...
@@ -43,6 +44,10 @@ class Host(Protocol):
     def mro(self, ci: ClassInfo, depth: int = 0) -> List[ClassInfo]: ...
 
     def imported_object(self, q: str, own: Optional[Path]) -> frozenset: ...
+
+    def module_live(self, m: ModuleInfo) -> bool: ...
+
+    def imported_for_effect(self, m: ModuleInfo, bound: str, dotted: Sequence[str]) -> None: ...
 
     def find_method(self, ci: ClassInfo, name: str, depth: int = 0) -> Optional[FuncInfo]: ...
 
