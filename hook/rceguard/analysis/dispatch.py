@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from . import types as T
 from .project import ClassInfo, FuncInfo, ModuleInfo, _toplevel
@@ -54,6 +54,7 @@ class Dispatch:
         self._indexed = 0  # how many of engine.classes are in _by_base
         self._by_base: Dict[str, List[ClassInfo]] = {}
         self._subs: Dict[str, Tuple[int, List[ClassInfo]]] = {}
+        self._asked: Dict[str, Set[str]] = {}  # class name -> method names looked up below it
         self._impls: Dict[Tuple[str, str], Tuple[int, List[FuncInfo], Tuple[str, ...]]] = {}
 
     def _index(self) -> int:
@@ -62,9 +63,11 @@ class Dispatch:
             for ci in list(classes.values())[self._indexed:]:
                 for n in set(_base_names(ci)):
                     self._by_base.setdefault(n, []).append(ci)
-                    # a class registered late (an import followed in a later round): the calls
-                    # that looked below a class of that name are looked at again
-                    self.E._dirty(("hier", n))
+                    # a class registered late (an import followed in a later round) that defines
+                    # a method looked up below a class of that name: those calls are looked at again
+                    asked = self._asked.get(n)
+                    if asked and not asked.isdisjoint(ci.methods):
+                        self.E._dirty(("hier", n))
             self._indexed = len(classes)
         return self._indexed
 
@@ -115,6 +118,7 @@ class Dispatch:
             self._impls[(ci.key, name)] = hit
         for nm in hit[2]:
             self.E._read(("hier", nm))
+            self._asked.setdefault(nm, set()).add(name)
         return hit[1]
 
     def super_method(self, ci: ClassInfo, name: str) -> Tuple[List[FuncInfo], List[str]]:

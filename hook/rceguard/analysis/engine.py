@@ -1110,7 +1110,10 @@ class Engine:
         only to run its body (handlers registering themselves with a decorator). Nothing in the
         importer names it, so no call would load it: it is loaded here, and joins the analysis like
         any module an analysed file uses (``--no-prescan`` analyses it anyway)."""
-        if not m.is_target or bound in self._names_used(m):
+        if not m.is_target:
+            return
+        seen = m.pf.text.count(bound)  # cheap first: a name written many times is used
+        if seen > 3 or (seen > 1 and bound in self._names_used(m)):
             return
         for d in dotted:
             mi = self.project.find_module(d, m.dir) if d.split(".")[0] != "builtins" else None
