@@ -1105,33 +1105,37 @@ class Engine:
             return True
         return self._flags(fi.module.pf.path, fi.module.pf.text, args, kws)
 
-    def imported_for_effect(self, m: ModuleInfo, bound: str, dotted: Sequence[str]) -> None:
+    def imported_for_effect(self, m: ModuleInfo, bound: str, dotted: Sequence[str], lines: Tuple[int, int]) -> None:
         """``from . import handlers  # noqa: F401`` in an analysed module: a project module imported
         only to run its body (handlers registering themselves with a decorator). Nothing in the
-        importer names it, so no call would load it: it is loaded here, and joins the analysis like
-        any module an analysed file uses (``--no-prescan`` analyses it anyway)."""
+        importer names it (the name is on no line but the import's), so no call would load it: it is
+        loaded here and joins the analysis like any module an analysed file uses (``--no-prescan``
+        analyses it anyway); of a file that was not given, the body is run."""
         if not m.is_target:
             return
-        seen = m.pf.text.count(bound)  # cheap first: a name written many times is used
-        if seen > 3 or (seen > 1 and bound in self._names_used(m)):
+        elsewhere = [n for n in self._word_lines(m).get(bound, ()) if not lines[0] <= n <= lines[1]]
+        # a word on a few other lines may be prose (a docstring, a comment): the tree decides
+        if len(elsewhere) > 3 or (elsewhere and bound in self._names_used(m)):
             return
         for d in dotted:
-            mi = self.project.find_module(d, m.dir) if d.split(".")[0] != "builtins" else None
+            mi = self.project.find_module(d, m.dir) if d.split(".")[0] not in ("builtins", "__future__") else None
             if mi is not None:
-                if not mi.is_target and self.module_live(mi):  # a file that was not given: its body still runs
+                if not mi.is_target and self.module_live(mi):
                     self._caller_bodies.setdefault(mi.key, mi)
                 return
 
     def _names_used(self, m: ModuleInfo) -> frozenset:
-        """The names a module reads anywhere (and the strings of its ``__all__``)."""
+        """The names a module reads anywhere (and identifier-like strings: ``__all__``, getattr)."""
         got = self._used_names.get(m.key)
         if got is None:
             names = set()
             for n in ast.walk(m.pf.tree):
                 if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store):
                     names.add(n.id)
+                elif isinstance(n, ast.Attribute):
+                    names.add(n.attr)
                 elif isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.isidentifier():
-                    names.add(n.value)  # __all__ = ["handlers"], getattr(m, "name")
+                    names.add(n.value)
             got = self._used_names[m.key] = frozenset(names)
         return got
 

@@ -40,6 +40,10 @@ SELF = "self"
 _CONTAINER_READS = frozenset({"get", "pop", "setdefault", "values"})
 
 
+def _lines(s: ast.stmt) -> tuple:
+    return (s.lineno, getattr(s, "end_lineno", None) or s.lineno)
+
+
 def _concat_pieces(node: ast.expr) -> List[str]:
     """Left-to-right text of a ``+`` chain; non-constant parts become a placeholder word."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -350,7 +354,7 @@ class FunctionAnalyzer:
         self._check_import(s, env)
         if self.is_module:
             for a in s.names:
-                self.E.imported_for_effect(self.m, a.asname or a.name.split(".")[0], [a.name])
+                self.E.imported_for_effect(self.m, a.asname or a.name.split(".")[0], [a.name], _lines(s))
         else:
             for a in s.names:
                 if a.asname:
@@ -368,7 +372,8 @@ class FunctionAnalyzer:
             for a in s.names:
                 if a.name != "*":
                     self.E.imported_for_effect(self.m, a.asname or a.name,
-                                               [f"{base}.{a.name}" if base else a.name] + ([base] if base else []))
+                                               [f"{base}.{a.name}" if base else a.name] + ([base] if base else []),
+                                               _lines(s))
         else:
             base = self.m.resolve_relative(s.module, s.level)
             for a in s.names:
