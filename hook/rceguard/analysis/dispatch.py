@@ -108,6 +108,8 @@ class Dispatch:
             keys = set()
             subs = self.subclasses(ci)
             for c in [ci] + subs:
+                if c is not ci and not self.E.module_live(c.module):
+                    continue  # a subclass in a module that neither holds a sink nor reads outside data
                 m = self.E.find_method(c, name)
                 for v in (m.variants() if m is not None else ()):
                     if v.key not in keys and len(out) < MAX_IMPLS:

@@ -1111,7 +1111,7 @@ class Engine:
         importer names it (the name is on no line but the import's), so no call would load it: it is
         loaded here and joins the analysis like any module an analysed file uses (``--no-prescan``
         analyses it anyway); of a file that was not given, the body is run."""
-        if not m.is_target:
+        if not m.is_target or m.pf.text.count(bound) > 4:  # written often: used (str.count is cheap)
             return
         elsewhere = [n for n in self._word_lines(m).get(bound, ()) if not lines[0] <= n <= lines[1]]
         # a word on a few other lines may be prose (a docstring, a comment): the tree decides

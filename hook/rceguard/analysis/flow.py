@@ -1045,7 +1045,10 @@ class FunctionAnalyzer:
         bv = self.ev(node.value, env)
         return self.attr_of(bv, node, env)
 
-    def attr_of(self, bv: Value, node: ast.Attribute, env: Optional[Env], attr: Optional[str] = None) -> Value:
+    def attr_of(self, bv: Value, node: ast.Attribute, env: Optional[Env], attr: Optional[str] = None,
+                calling: bool = False) -> Value:
+        """The value of ``bv.attr``. ``calling``: the attribute is called right here (``obj.m()``),
+        so a method binds to the overrides of the receiver's subclasses too (see dispatch.py)."""
         attr = attr or node.attr
         if self.cls is not None and is_super_call(getattr(node, "value", None)):
             return self._super_attr(attr)
@@ -1062,7 +1065,7 @@ class FunctionAnalyzer:
             elif kind in ("inst", "cls"):
                 ci = self.E.classes.get(q)
                 if ci is not None:
-                    if kind == "inst":  # the receiver may be a subclass: its overrides too
+                    if kind == "inst" and calling:  # the receiver may be a subclass: its overrides too
                         impls = self.E.dispatch.implementations(ci, attr)
                     else:
                         m = self.E.find_method(ci, attr)
@@ -1131,7 +1134,7 @@ class FunctionAnalyzer:
                 recv = self.ev(func.value, env)
             else:
                 recv = self.ev(func.value, env)
-                fv = self.attr_of(recv, func, None)
+                fv = self.attr_of(recv, func, None, calling=True)
         else:
             fv = self.ev(func, env)
         args: List[Value] = []

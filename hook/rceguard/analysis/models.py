@@ -486,7 +486,7 @@ def _getattr(E, A, node, env, q, row, recv, args, kws, star_at) -> Optional[Valu
     if len(node.args) >= 2 and args:
         name = fold.fold_str(A, node.args[1], env)  # "ex" + "ec", "cexe"[::-1], chr(101) + ...
         if name is not None and name.isidentifier():
-            return A.attr_of(args[0], node.args[0], None, attr=name)  # type: ignore[arg-type]
+            return A.attr_of(args[0], node.args[0], None, attr=name, calling=True)  # type: ignore[arg-type]
     return None
 
 
