@@ -38,10 +38,10 @@ def yaml_blocks(text: str) -> List[str]:
 
 def test_one_version_everywhere() -> None:
     version = rceguard.__version__
-    assert version == "0.2.0"
+    assert version == "0.3.0"
     changelog = (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     sections = re.findall(r"^## (\S+)", changelog, flags=re.M)
-    assert sections[:2] == [version, "0.1.0"], sections
+    assert sections[:3] == [version, "0.2.0", "0.1.0"], sections  # newest first, each release once
     # every version the README names is this one (no tag or release the repository doesn't have)
     named = set(re.findall(r"\bv?(\d+\.\d+\.\d+)\b", "\n".join(
         line for line in README.splitlines() if "rceguard" in line and ("rev:" in line or "uses:" in line)

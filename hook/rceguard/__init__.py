@@ -4,4 +4,4 @@ Keep this module free of imports: ``rceguard --version`` and pre-commit batches 
 """
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
