@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import errno
+import hashlib
 import json
 import os
 import platform
@@ -41,11 +42,6 @@ BANDIT_TESTS = "B102,B301,B302,B307,B310,B506,B602,B604,B605"
 # per-package test folders (ctypes/test, distutils/tests, unittest/test, lib2to3/tests,
 # idlelib/idle_test, ...) and site-packages: 734 files / 327k lines on CPython 3.11.
 EXCLUDED_DIRS = frozenset({"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__"})
-
-TARGET_VS_BANDIT = 0.1      # rceguard wall / Bandit wall
-TARGET_VS_PARSE = 1.0       # rceguard --jobs 1 wall / ast.parse loop wall
-TARGET_PRECOMMIT_S = 0.1    # seconds, whole process, 10 typical files
-TARGET_RSS_MB = 150.0       # peak RSS, MB (10^6 bytes)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECKOUT_HOOK = os.path.join(os.path.dirname(HERE), "hook")
@@ -119,6 +115,120 @@ def pick_typical(files: Sequence[SourceFile], n: int = 10) -> List[SourceFile]:
     median = statistics.median(f.lines for f in files)
     ranked = sorted(files, key=lambda f: (abs(f.lines - median), f.rel))
     return sorted(ranked[:n], key=lambda f: f.rel)
+
+
+# --------------------------------------------------------------------------- the 21-wheel tree
+
+# Issue 9's large tree: these wheels, downloaded without dependencies and read as zip files (never
+# installed, never imported), their *.py files laid out side by side as in a site-packages folder.
+WHEELS = (
+    "Django==5.2.19", "Flask==3.1.3", "Werkzeug==3.1.9", "requests==2.34.2", "urllib3==2.8.0",
+    "httpx==0.28.1", "setuptools==84.2.1", "Jinja2==3.1.6", "Mako==1.4.3", "attrs==26.1.0",
+    "pytest==9.2.0", "click==8.5.1", "rich==15.0.0", "sympy==1.14.0", "tornado==6.6.1",
+    "fastapi==0.163.2", "starlette==1.10.0", "pydantic==2.14.3", "celery==5.7.0", "scrapy==2.19.0",
+    "fsspec==2026.9.0",
+)
+WHEELS_TREE_NAME = "tree"         # DIR/tree: the extracted *.py files
+WHEELS_DIR_NAME = "wheels"        # DIR/wheels: the downloaded *.whl files
+WHEELS_STAMP = "tree.json"        # DIR/tree.json: what DIR/tree was made from; written last
+
+
+def _safe_member(name: str) -> Optional[str]:
+    """The relative path a zip member may be written to, or None when it would leave the tree
+    (absolute, ``..``, drive letters) or is not a ``*.py`` file."""
+    name = name.replace("\\", "/")
+    if not name.endswith(".py") or name.startswith("/") or ":" in name:
+        return None
+    parts = name.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def extract_py_files(wheel: str, dest: str, taken: Dict[str, str]) -> Tuple[int, int]:
+    """Write every ``*.py`` member of the zip file ``wheel`` below ``dest`` at its own path (the
+    wheel's package layout). ``taken`` maps paths already written to the wheel that wrote them: a
+    second wheel holding the same path keeps the first one's file. Returns (written, collisions).
+    Nothing in the archive is run; members that would leave ``dest`` are skipped."""
+    import zipfile
+
+    written = collisions = 0
+    with zipfile.ZipFile(wheel) as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            rel = _safe_member(info.filename)
+            if rel is None:
+                continue
+            if rel in taken:
+                collisions += 1
+                continue
+            target = os.path.join(dest, *rel.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with zf.open(info) as src, open(target, "wb") as out:
+                shutil.copyfileobj(src, out)
+            taken[rel] = os.path.basename(wheel)
+            written += 1
+    return written, collisions
+
+
+def wheels_tree(directory: str, specs: Sequence[str] = WHEELS, log=print) -> str:
+    """``DIR/tree``, laid out from ``specs`` on the first call (``pip download --no-deps
+    --only-binary :all:`` into ``DIR/wheels``, then the ``*.py`` files of each wheel) and reused
+    afterwards as long as ``DIR/tree.json`` says it was made from the same specs."""
+    directory = os.path.abspath(directory)
+    tree = os.path.join(directory, WHEELS_TREE_NAME)
+    stamp = os.path.join(directory, WHEELS_STAMP)
+    try:
+        with open(stamp, encoding="utf-8") as fh:
+            if json.load(fh).get("specs") == list(specs) and os.path.isdir(tree):
+                log(f"bench: reusing the wheel tree in {tree}")
+                return tree
+    except (OSError, ValueError, AttributeError):
+        pass
+    wheel_dir = os.path.join(directory, WHEELS_DIR_NAME)
+    os.makedirs(wheel_dir, exist_ok=True)
+    log(f"bench: pip download --no-deps --only-binary :all: {len(specs)} wheels into {wheel_dir} ...")
+    proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                           "-d", wheel_dir, *specs], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        tail = proc.stdout.decode("utf-8", "replace").strip().splitlines()[-5:]
+        raise SystemExit("bench: pip download failed:\n  " + "\n  ".join(tail))
+    wheels = [os.path.join(wheel_dir, w) for w in sorted(os.listdir(wheel_dir)) if w.endswith(".whl")]
+    missing = [s for s in specs if not any(_wheel_matches(w, s) for w in wheels)]
+    if missing:
+        raise SystemExit(f"bench: no wheel downloaded for {', '.join(missing)}")
+    if os.path.exists(stamp):
+        os.unlink(stamp)
+    shutil.rmtree(tree, ignore_errors=True)
+    os.makedirs(tree)
+    taken: Dict[str, str] = {}
+    per_wheel: Dict[str, int] = {}
+    collisions = 0
+    for w in wheels:
+        if not any(_wheel_matches(w, s) for s in specs):
+            continue  # a wheel left in the folder by another list
+        n, c = extract_py_files(w, tree, taken)
+        per_wheel[os.path.basename(w)] = n
+        collisions += c
+    with open(stamp, "w", encoding="utf-8") as fh:
+        json.dump({"specs": list(specs), "files": len(taken), "per_wheel": per_wheel,
+                   "collisions": collisions}, fh, indent=1)
+    log(f"bench: extracted {len(taken)} *.py files from {len(per_wheel)} wheels into {tree}"
+        + (f" ({collisions} paths held by two wheels: first kept)" if collisions else ""))
+    return tree
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _wheel_matches(wheel_path: str, spec: str) -> bool:
+    """Whether a wheel file name (``name-version-...whl``) is the one ``name==version`` asks for."""
+    name, _, version = spec.partition("==")
+    parts = os.path.basename(wheel_path).split("-")
+    return len(parts) >= 2 and _norm_name(parts[0]) == _norm_name(name) and (not version or parts[1] == version)
 
 
 # --------------------------------------------------------------------------- running
@@ -286,8 +396,9 @@ def bandit_command(explicit: Optional[str]) -> Optional[List[str]]:
 
 def rceguard_counts(report_path: str) -> Dict[str, object]:
     """Finding counts from a ``--format json`` report (format version 1)."""
-    with open(report_path, encoding="utf-8") as fh:
-        data = json.load(fh)
+    with open(report_path, "rb") as fh:
+        raw = fh.read()
+    data = json.loads(raw.decode("utf-8"))
     findings = data.get("findings", [])
     summary = data.get("summary", {})
     by_rule: Counter = Counter({k: 0 for k in summary.get("by_rule", {})})
@@ -301,6 +412,7 @@ def rceguard_counts(report_path: str) -> Dict[str, object]:
         "files": summary.get("files_scanned"),
         "unreadable": summary.get("unreadable_files"),
         "suppressed": summary.get("suppressed"),
+        "sha256": hashlib.sha256(raw).hexdigest(),  # warm must equal cold byte for byte
     }
 
 
@@ -321,6 +433,13 @@ def bandit_counts(report_path: str) -> Dict[str, object]:
 
 # --------------------------------------------------------------------------- benchmark
 
+# Whole-tree rows, in table order. Cold runs pass --no-cache; the cache rows use a fresh temporary
+# --cache-dir and run on the bench's own copy of the tree (the user's tree is never written to).
+TREE_ROWS = ("parse", "rg_j1", "rg_default", "rg_prime", "rg_warm", "rg_touched", "rg_doubled", "bandit")
+RG_ROWS = ("rg_j1", "rg_default", "rg_prime", "rg_warm", "rg_touched", "rg_doubled")
+SKIPPABLE = ("j1", "cache", "doubled", "precommit")
+TOUCH_LINE = "# rceguard bench: this copy was touched ({n})\n"
+
 
 @dataclass
 class Results:
@@ -337,6 +456,10 @@ class Results:
     started: str = ""
     machine: str = ""
     load: str = ""      # load average before and after, to judge how busy the machine was
+    kind: str = "stdlib"                # whose targets apply: "stdlib" or "wheels"
+    touched: str = ""                   # relative path of the file changed for the rg_touched row
+    excluded: Tuple[str, ...] = tuple(sorted(EXCLUDED_DIRS))
+    wheels: Tuple[str, ...] = ()        # the specs the tree was laid out from (kind "wheels")
 
 
 def _jobs_variants(info: Optional[RceguardInfo]) -> List[Tuple[str, List[str]]]:
@@ -346,12 +469,21 @@ def _jobs_variants(info: Optional[RceguardInfo]) -> List[Tuple[str, List[str]]]:
 
 
 def benchmark(args: argparse.Namespace, log=print) -> Results:
-    tree = os.path.abspath(args.tree or default_tree())
+    wheels_dir = getattr(args, "wheels_tree", None)
+    if wheels_dir:
+        tree = wheels_tree(wheels_dir, log=log)
+        excluded = frozenset({"__pycache__"})  # the issue's 3,745 files include the wheels' own tests
+        kind = "wheels"
+    else:
+        tree = os.path.abspath(args.tree or default_tree())
+        excluded = EXCLUDED_DIRS
+        kind = getattr(args, "targets", None) or "stdlib"
     if not os.path.isdir(tree):
         raise SystemExit(f"bench: not a directory: {tree}")
-    files = list_files(tree)
+    files = list_files(tree, excluded)
     if not files:
         raise SystemExit(f"bench: no *.py files under {tree}")
+    log(f"bench: {len(files):,} files, {sum(f.lines for f in files):,} lines under {tree}")
     small = pick_typical(files, args.precommit_files)
     extra = shlex.split(args.rceguard_args or "")
     started = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
@@ -362,6 +494,9 @@ def benchmark(args: argparse.Namespace, log=print) -> Results:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     res.started = started
+    res.kind = kind
+    res.excluded = tuple(sorted(excluded))
+    res.wheels = tuple(WHEELS) if wheels_dir else ()
     if load_before:
         res.load = f"{load_before} before, {load_average()} after"
     return res
@@ -374,9 +509,39 @@ def load_average() -> str:
         return ""
 
 
+def copy_files(files: Sequence[SourceFile], dest: str) -> List[str]:
+    """Copy ``files`` to ``dest`` at their relative paths (contents and mtimes); returns the new
+    absolute paths in the same order. The bench runs on such copies so that the cache rows can
+    change a file without touching the user's tree."""
+    out = []
+    for f in files:
+        target = os.path.join(dest, *f.rel.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(f.path, target)
+        out.append(target)
+    return out
+
+
+def touch_file(path: str, n: int) -> None:
+    """Append one comment line: a change to the file's bytes (so its hash and signature change)
+    that cannot change what it does."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    with open(path, "ab") as fh:
+        if data and not data.endswith(b"\n"):
+            fh.write(b"\n")
+        fh.write(TOUCH_LINE.format(n=n).encode("ascii"))
+
+
+def _skips(args: argparse.Namespace) -> set:
+    raw = getattr(args, "skip", "") or ""
+    return {x.strip() for x in raw.split(",") if x.strip()}
+
+
 def _benchmark(args, tree, files, small, extra, work, log) -> Results:
     cwd = os.path.join(work, "cwd")  # neutral: nothing here shadows a module or holds a config
     os.mkdir(cwd)
+    skip = _skips(args)
     env = rceguard_env(rceguard_path(args.rceguard_path, args.installed))
     info = probe_rceguard(cwd, env)
     bandit = None if args.no_bandit else bandit_command(args.bandit)
@@ -395,12 +560,17 @@ def _benchmark(args, tree, files, small, extra, work, log) -> Results:
             bandit_missing = f"`{' '.join(bandit)} --version` failed: {out.strip()[-200:]}"
             bandit = None
 
-    paths = [f.path for f in files]
-    small_paths = [f.path for f in small]
+    # Every command reads the bench's copy: the same bytes as the tree, and free to change.
+    log(f"bench: copying {len(files)} files to {work} ...")
+    paths = copy_files(files, os.path.join(work, "tree"))
+    by_rel = {f.rel: p for f, p in zip(files, paths)}
+    small_paths = [by_rel[f.rel] for f in small]
+    touched = pick_typical(files, 1)[0]
     list_file = os.path.join(work, "files.nul")
     with open(list_file, "wb") as fh:
         fh.write("\0".join(paths).encode("utf-8", "surrogateescape"))
     out_file = os.path.join(work, "out.json")
+    cache_dir = os.path.join(work, "cache")  # the warm rows' --cache-dir, never in the tree
 
     measures: Dict[str, Measure] = {}
 
@@ -424,36 +594,42 @@ def _benchmark(args, tree, files, small, extra, work, log) -> Results:
             except (OSError, ValueError) as exc:
                 m.counts.append({"error": f"unreadable report: {exc}"})
 
-    def rg_cmd(jobs_args: List[str], targets: List[str]) -> List[str]:
-        return [sys.executable, "-m", "rceguard", "--format", "json", "-o", out_file, *jobs_args, *extra, "--", *targets]
+    def rg_cmd(jobs_args: List[str], targets: List[str], cache: Optional[str] = None) -> List[str]:
+        cache_args = ["--cache-dir", cache] if cache else ["--no-cache"]
+        return [sys.executable, "-m", "rceguard", "--quiet", "--format", "json", "-o", out_file, *cache_args,
+                *jobs_args, *extra, "--", *targets]
 
     def bandit_cmd(targets: List[str]) -> List[str]:
         return [*bandit, "-q", "-r", "-f", "json", "-o", out_file, "-t", BANDIT_TESTS, "--", *targets]
 
-    variants = _jobs_variants(info)
-    labels = {"rg_j1": "rceguard --jobs 1", "rg_default": "rceguard (default jobs)"}
+    variants = [(k, j) for k, j in _jobs_variants(info) if not (k == "rg_j1" and "j1" in skip)]
+    labels = {"rg_j1": "rceguard cold --jobs 1", "rg_default": "rceguard cold (default jobs)"}
     if info is not None and not info.jobs_supported:
-        labels["rg_default"] = "rceguard (no --jobs option)"
+        labels["rg_default"] = "rceguard cold (no --jobs option)"
 
     # Pre-commit-sized call first: its untimed warm-up also compiles rceguard's .pyc files.
-    log(f"bench: pre-commit call, {len(small)} files x {args.repeat_small} ...")
     m_start = add("startup", "python -c pass")
-    m_small = add("small_rg", "rceguard (default jobs)" if info is None or info.jobs_supported else "rceguard", (0, 1))
+    m_small = add("small_rg", "rceguard --no-cache (default jobs)", (0, 1))
     m_small_b = add("small_bandit", "bandit", (0, 1))
-    if info is None:
-        m_small.skipped = "rceguard is not importable"
+    if "precommit" in skip:
+        for mm in (m_start, m_small, m_small_b):
+            mm.skipped = "skipped (--skip precommit)"
     else:
-        run_child(rg_cmd([], small_paths), cwd, env)  # warm-up, not counted
-    if bandit is None:
-        m_small_b.skipped = "not run (see bandit: above)"
-    for _ in range(args.repeat_small):
-        timed(m_start, [sys.executable, "-c", "pass"], None)
-        if info is not None:
-            timed(m_small, rg_cmd([], small_paths), env, rceguard_counts)
-        if bandit is not None:
-            timed(m_small_b, bandit_cmd(small_paths), None, bandit_counts)
+        log(f"bench: pre-commit call, {len(small)} files x {args.repeat_small} ...")
+        if info is None:
+            m_small.skipped = "rceguard is not importable"
+        else:
+            run_child(rg_cmd([], small_paths), cwd, env)  # warm-up, not counted
+        if bandit is None:
+            m_small_b.skipped = "not run (see bandit: above)"
+        for _ in range(args.repeat_small):
+            timed(m_start, [sys.executable, "-c", "pass"], None)
+            if info is not None:
+                timed(m_small, rg_cmd([], small_paths), env, rceguard_counts)
+            if bandit is not None:
+                timed(m_small_b, bandit_cmd(small_paths), None, bandit_counts)
 
-    # Whole tree, interleaved so that drift of the machine hits every tool alike.
+    # Whole tree, cold, interleaved so that drift of the machine hits every tool alike.
     m_parse = add("parse", "ast.parse loop (read + parse)")
     rg_measures = [(key, jobs, add(key, labels[key], (0, 1))) for key, jobs in variants]
     m_bandit = add("bandit", f"bandit -t {BANDIT_TESTS}", (0, 1))
@@ -463,7 +639,7 @@ def _benchmark(args, tree, files, small, extra, work, log) -> Results:
         if info is None:
             m.skipped = "rceguard is not importable"
     for i in range(args.repeat):
-        log(f"bench: whole tree, round {i + 1}/{args.repeat} ...")
+        log(f"bench: whole tree cold, round {i + 1}/{args.repeat} ...")
         parse_out = os.path.join(work, "parse.json")
         timed(m_parse, [sys.executable, "-c", PARSE_LOOP, list_file, parse_out], None)
         if os.path.exists(parse_out):
@@ -475,10 +651,42 @@ def _benchmark(args, tree, files, small, extra, work, log) -> Results:
         if bandit is not None:
             timed(m_bandit, bandit_cmd(paths), None, bandit_counts)
 
+    # The result cache: one run that fills it, then runs with no change, then runs that each see
+    # one more comment line at the end of one typical file (so every round has exactly one change).
+    m_prime = add("rg_prime", "rceguard first run, writing the cache (info)", (0, 1))
+    m_warm = add("rg_warm", "rceguard warm (cache, no change)", (0, 1))
+    m_touch = add("rg_touched", "rceguard warm, one file changed", (0, 1))
+    if "cache" in skip or info is None:
+        for mm in (m_prime, m_warm, m_touch):
+            mm.skipped = "skipped (--skip cache)" if info is not None else "rceguard is not importable"
+    else:
+        log("bench: filling the cache ...")
+        timed(m_prime, rg_cmd([], paths, cache_dir), env, rceguard_counts)
+        for i in range(args.repeat):
+            log(f"bench: warm, round {i + 1}/{args.repeat} ...")
+            timed(m_warm, rg_cmd([], paths, cache_dir), env, rceguard_counts)
+        for i in range(args.repeat):
+            log(f"bench: warm after touching {touched.rel}, round {i + 1}/{args.repeat} ...")
+            touch_file(by_rel[touched.rel], i + 1)
+            timed(m_touch, rg_cmd([], paths, cache_dir), env, rceguard_counts)
+
+    # Linear growth: two copies of the tree side by side, cold.
+    m_double = add("rg_doubled", "rceguard cold, tree doubled (2 copies)", (0, 1))
+    if "doubled" in skip or info is None:
+        m_double.skipped = "skipped (--skip doubled)" if info is not None else "rceguard is not importable"
+    else:
+        log(f"bench: copying the tree twice ...")
+        doubled = (copy_files(files, os.path.join(work, "doubled", "copy1"))
+                   + copy_files(files, os.path.join(work, "doubled", "copy2")))
+        for i in range(args.repeat):
+            log(f"bench: doubled tree cold, round {i + 1}/{args.repeat} ...")
+            timed(m_double, rg_cmd([], doubled), env, rceguard_counts)
+        shutil.rmtree(os.path.join(work, "doubled"), ignore_errors=True)
+
     return Results(
         tree=tree, files=files, small=small, repeat=args.repeat, repeat_small=args.repeat_small,
         rceguard=info, bandit_version=bandit_version, bandit_missing=bandit_missing,
-        rceguard_args=extra, measures=measures, machine=machine_description(),
+        rceguard_args=extra, measures=measures, machine=machine_description(), touched=touched.rel,
     )
 
 
@@ -533,47 +741,119 @@ def _fmt_by(d: object, order: Sequence[str] = ()) -> str:
 
 
 def _ratio(a: Optional[Measure], b: Optional[Measure]) -> Optional[float]:
-    if a is None or b is None or not a.ok or not b.ok or not b.median:
+    if a is None or b is None or a.skipped or b.skipped or not a.ok or not b.ok or not b.median:
         return None
     return a.median / b.median  # type: ignore[operator]
 
 
 def _cpu_ratio(a: Optional[Measure], b: Optional[Measure]) -> Optional[float]:
-    if a is None or b is None or not a.ok or not b.ok or not a.cpu or not b.cpu:
+    if a is None or b is None or a.skipped or b.skipped or not a.ok or not b.ok or not a.cpu or not b.cpu:
         return None
     return a.cpu / b.cpu
 
 
+# Issue 9's targets: (row id, what, numerator, denominator or None for an absolute value,
+# {tree kind: limit}). A limit given for the other kind only is printed for information.
+TARGETS: Tuple[Tuple[str, str, str, Optional[str], Dict[str, float]], ...] = (
+    ("cold_j1_parse", "rceguard cold --jobs 1 / ast.parse loop", "rg_j1", "parse", {"stdlib": 1.0, "wheels": 2.0}),
+    ("cold_parse", "rceguard cold (default jobs) / ast.parse loop", "rg_default", "parse",
+     {"stdlib": 1.0, "wheels": 2.0}),
+    ("cold_j1_bandit", "rceguard cold --jobs 1 / bandit", "rg_j1", "bandit", {"stdlib": 0.1}),
+    ("cold_bandit", "rceguard cold (default jobs) / bandit", "rg_default", "bandit", {"stdlib": 0.1}),
+    ("warm_parse", "rceguard warm / ast.parse loop", "rg_warm", "parse", {"wheels": 0.2}),
+    ("touched_parse", "rceguard one file changed / ast.parse loop", "rg_touched", "parse", {"wheels": 0.3}),
+    ("doubled", "tree doubled / single tree (cold, default jobs)", "rg_doubled", "rg_default",
+     {"stdlib": 2.2, "wheels": 2.2}),
+    ("rss_j1", "peak RSS, rceguard cold --jobs 1 (MB)", "rg_j1", None, {"wheels": 500.0}),
+    ("rss_cold", "peak RSS, rceguard cold (default jobs) (MB)", "rg_default", None, {"wheels": 500.0}),
+    ("precommit", "pre-commit call, {n} files (s)", "small_rg", None, {"stdlib": 0.15, "wheels": 0.15}),
+)
+KIND_NAMES = {"stdlib": "stdlib", "wheels": "21 wheels"}
+
+
+def _fmt_limit(v: float) -> str:
+    return f"{v:.1f}" if v == int(v) and v < 10 else f"{v:g}"
+
+
 def target_rows(res: Results) -> List[Tuple[str, str, str, str, str]]:
-    """(measure, value, target, status, cpu-time ratio for information)."""
+    """(measure, value, target, status, cpu-time ratio for information). The target column names
+    the tree it is defined for; a target of the other tree is shown as ``(wheels: <= 0.2)`` with
+    status ``info``."""
     m = res.measures
     rows: List[Tuple[str, str, str, str, str]] = []
-
-    def status(value: Optional[float], limit: float) -> str:
-        return "n/a" if value is None else ("met" if value <= limit else "NOT MET")
-
-    def num(v: Optional[float], fmt: str) -> str:
-        return "-" if v is None else format(v, fmt)
-
-    rg_keys = [k for k in ("rg_j1", "rg_default") if k in m]
-    for k in rg_keys:
-        r = _ratio(m[k], m.get("bandit"))
-        rows.append((f"{m[k].label} / bandit", num(r, ".3f"), f"<= {TARGET_VS_BANDIT}", status(r, TARGET_VS_BANDIT),
-                     num(_cpu_ratio(m[k], m.get("bandit")), ".3f")))
-    j1 = m["rg_j1"] if "rg_j1" in m else m.get("rg_default")
-    if j1 is not None:
-        r = _ratio(j1, m.get("parse"))
-        rows.append((f"{j1.label} / ast.parse loop", num(r, ".2f"), f"<= {TARGET_VS_PARSE}", status(r, TARGET_VS_PARSE),
-                     num(_cpu_ratio(j1, m.get("parse")), ".2f")))
-    small = m.get("small_rg")
-    if small is not None:
-        v = small.median if small.ok else None
-        rows.append((f"pre-commit call, {len(res.small)} files (s)", _fmt_s(v), f"<= {TARGET_PRECOMMIT_S}",
-                     status(v, TARGET_PRECOMMIT_S), ""))
-    for k in rg_keys:
-        v = m[k].rss_mb if m[k].ok else None
-        rows.append((f"peak RSS, {m[k].label} (MB)", _fmt_mb(v), f"<= {TARGET_RSS_MB:.0f}", status(v, TARGET_RSS_MB), ""))
+    for _, what, num_key, den_key, limits in TARGETS:
+        num = m.get(num_key)
+        if num is None:
+            continue
+        label = what.format(n=len(res.small))
+        cpu = ""
+        if den_key is not None:
+            value = _ratio(num, m.get(den_key))
+            text = "-" if value is None else f"{value:.3f}" if value < 1 else f"{value:.2f}"
+            c = _cpu_ratio(num, m.get(den_key))
+            cpu = "-" if c is None else f"{c:.3f}" if c < 1 else f"{c:.2f}"
+        elif label.startswith("peak RSS"):
+            value = num.rss_mb if num.ok and not num.skipped else None
+            text = _fmt_mb(value)
+        else:
+            value = num.median if num.ok and not num.skipped else None
+            text = _fmt_s(value)
+        limit = limits.get(res.kind)
+        if limit is not None:
+            target = f"<= {_fmt_limit(limit)} ({KIND_NAMES.get(res.kind, res.kind)})"
+            status = "n/a" if value is None else ("met" if value <= limit else "NOT MET")
+        else:
+            other = ", ".join(f"{KIND_NAMES.get(k, k)}: <= {_fmt_limit(v)}" for k, v in limits.items())
+            target, status = f"({other})", "info"
+        rows.append((label, text, target, status, cpu))
     return rows
+
+
+def _digest(mm: Optional[Measure]) -> Optional[str]:
+    if mm is None or not mm.counts:
+        return None
+    return mm.counts[-1].get("sha256")  # type: ignore[return-value]
+
+
+def consistency_notes(res: Results) -> List[str]:
+    """Warnings when a row's report differs where it must not: --jobs 1 vs default jobs, warm vs
+    cold (byte for byte), one file changed by a comment line vs cold (same findings), and the
+    doubled tree vs twice the single tree (finding count)."""
+    m = res.measures
+    notes: List[str] = []
+    j1, dflt = m.get("rg_j1"), m.get("rg_default")
+    if j1 and dflt and j1.counts and dflt.counts and _digest(j1) != _digest(dflt):
+        notes.append("WARNING: rceguard reports differ between --jobs 1 and the default jobs")
+    for key, what in (("rg_prime", "the cache-filling run"), ("rg_warm", "the warm run")):
+        mm = m.get(key)
+        if dflt and mm and mm.counts and dflt.counts and _digest(mm) != _digest(dflt):
+            notes.append(f"WARNING: the report of {what} is not byte-identical to the cold run's")
+    touched = m.get("rg_touched")
+    if dflt and touched and touched.counts and dflt.counts:
+        a, b = touched.counts[-1], dflt.counts[-1]
+        if (a.get("total"), a.get("by_rule")) != (b.get("total"), b.get("by_rule")):
+            notes.append(f"WARNING: appending a comment line to {res.touched} changed the findings "
+                         f"({b.get('total')} cold, {a.get('total')} after the change)")
+    doubled = m.get("rg_doubled")
+    if dflt and doubled and doubled.counts and dflt.counts:
+        one, two = dflt.counts[-1].get("total"), doubled.counts[-1].get("total")
+        if isinstance(one, int) and isinstance(two, int) and two != 2 * one:
+            notes.append(f"note: the doubled tree has {two} findings, not twice the single tree's {one}")
+    for key in RG_ROWS + ("bandit", "small_rg", "small_bandit"):
+        mm = m.get(key)
+        if mm and mm.counts and not all(x == mm.counts[0] for x in mm.counts):
+            notes.append(f"WARNING: {mm.label}: the report differs between repeated runs")
+    parse = m.get("parse")
+    if parse and parse.counts and parse.counts[-1].get("failed"):
+        notes.append(f"note: ast.parse failed on {parse.counts[-1]['failed']} file(s) of the tree")
+    return notes
+
+
+def _findings_cell(mm: Measure) -> str:
+    if not mm.counts:
+        return "-"
+    c = mm.counts[-1]
+    return "?" if "error" in c else str(c.get("total", "-"))
 
 
 def render(res: Results) -> str:
@@ -587,8 +867,11 @@ def render(res: Results) -> str:
     if res.load:
         out.append(f"load:     1/5/15-min load average {res.load} (timings are only comparable on an idle machine)")
     out.append(f"tree:     {res.tree}")
-    out.append(f"          {len(res.files)} files, {lines_total:,} lines, {size_total / 1e6:.1f} MB "
-               f"(skipping dirs named {', '.join(sorted(EXCLUDED_DIRS))})")
+    skipped_dirs = f"skipping dirs named {', '.join(res.excluded)}" if res.excluded else "no dirs skipped"
+    out.append(f"          {len(res.files):,} files, {lines_total:,} lines, {size_total / 1e6:.1f} MB ({skipped_dirs})")
+    if res.wheels:
+        out.append(f"          laid out from {len(res.wheels)} wheels (pip download --no-deps, read as zip files): "
+                   + " ".join(res.wheels))
     if res.rceguard:
         jobs = (f"--jobs supported: \"{res.rceguard.jobs_help}\"" if res.rceguard.jobs_supported
                 else "--jobs not in --help: measured once without it")
@@ -603,32 +886,53 @@ def render(res: Results) -> str:
     out.append(f"timing:   median wall time of {res.repeat} run(s) (pre-commit call: {res.repeat_small}); "
                "cpu = user+sys incl. workers; RSS = largest single process, max over runs, MB = 10^6 bytes")
 
-    def row(mm: Measure) -> List[object]:
+    parse = m.get("parse")
+
+    def row(mm: Measure, ratio: str = "") -> List[object]:
         if mm.skipped:
-            return [mm.label, "-", "-", "-", "-", mm.skipped]
+            return [mm.label, "-", "-", "-", "-", "-", "-", mm.skipped]
         runs = " ".join(_fmt_s(r.wall) for r in mm.runs)
         note = mm.error or ("exit " + "/".join(sorted({str(r.returncode) for r in mm.runs})))
-        return [mm.label, _fmt_s(mm.median), _fmt_s(mm.cpu), _fmt_mb(mm.rss_mb), runs, note]
+        return [mm.label, _fmt_s(mm.median), ratio, _fmt_s(mm.cpu), _fmt_mb(mm.rss_mb), _findings_cell(mm), runs, note]
 
-    headers = ["command", "wall s", "cpu s", "RSS MB", "runs (s)", "status"]
+    def vs(mm: Measure, base: Optional[Measure], unit: str) -> str:
+        r = _ratio(mm, base)
+        return "" if r is None else f"{r:.2f}x {unit}"
+
+    headers = ["command", "wall s", "ratio", "cpu s", "RSS MB", "findings", "runs (s)", "status"]
     out.append("")
-    out.append(f"Whole tree ({len(res.files)} files, {lines_total:,} lines, same file list for every command)")
-    keys = [k for k in ("parse", "rg_j1", "rg_default", "bandit") if k in m]
-    out.append(format_table(headers, [row(m[k]) for k in keys], right=(1, 2, 3)))
+    out.append(f"Whole tree ({len(res.files):,} files, {lines_total:,} lines, the same files for every command; "
+               "cold = --no-cache, the cache rows use a temporary --cache-dir)")
+    trows = []
+    for k in TREE_ROWS:
+        if k not in m:
+            continue
+        if k == "parse":
+            trows.append(row(m[k], "1.00x parse" if m[k].ok else ""))
+        elif k == "rg_doubled":
+            trows.append(row(m[k], vs(m[k], m.get("rg_default"), "single")))
+        else:
+            trows.append(row(m[k], vs(m[k], parse, "parse")))
+    out.append(format_table(headers, trows, right=(1, 3, 4, 5)))
+    if res.touched and "rg_touched" in m and not m["rg_touched"].skipped:
+        out.append(f"  one file changed: a comment line appended to (the bench's copy of) {res.touched} before each run")
+    if "rg_doubled" in m and not m["rg_doubled"].skipped:
+        out.append(f"  tree doubled: {2 * len(res.files):,} files, two copies of the tree side by side; ratio to the cold default-jobs row")
+    if "startup" in m and not m["startup"].skipped:
+        out.append("")
+        out.append(f"Pre-commit-sized call ({len(res.small)} files nearest the median size, {small_lines:,} lines)")
+        keys = [k for k in ("startup", "small_rg", "small_bandit") if k in m]
+        out.append(format_table(headers, [row(m[k]) for k in keys], right=(1, 3, 4, 5)))
+        out.append("  files: " + " ".join(f.rel for f in res.small))
     out.append("")
-    out.append(f"Pre-commit-sized call ({len(res.small)} files nearest the median size, {small_lines:,} lines)")
-    keys = [k for k in ("startup", "small_rg", "small_bandit") if k in m]
-    out.append(format_table(headers, [row(m[k]) for k in keys], right=(1, 2, 3)))
-    out.append("  files: " + " ".join(f.rel for f in res.small))
-    out.append("")
-    out.append("Targets (issue 5)")
+    out.append(f"Targets (issue 9; this tree is judged by the {KIND_NAMES.get(res.kind, res.kind)} targets)")
     out.append(format_table(["measure", "value", "target", "status", "cpu-time ratio (info)"], target_rows(res),
                             right=(1, 4)))
     out.append("")
-    out.append("Findings on the whole tree (rceguard reports network data reaching a sink; Bandit flags sink calls")
+    out.append("Findings (rceguard reports network data reaching a sink; Bandit flags sink calls")
     out.append("whatever their input, so the counts differ by design; watch each tool's count across versions)")
     frows: List[List[object]] = []
-    for k in ("rg_j1", "rg_default", "bandit"):
+    for k in RG_ROWS + ("bandit",):
         mm = m.get(k)
         if mm is None or mm.skipped:
             continue
@@ -639,19 +943,14 @@ def render(res: Results) -> str:
         if "error" in c:
             frows.append([mm.label, "-", "-", "-", "-", "-", c["error"]])
             continue
-        same = all(x == c for x in mm.counts)
+        digest = c.get("sha256")
         frows.append([mm.label, c.get("files", "-"), c.get("unreadable", "-"), c.get("total", "-"),
                       _fmt_by(c.get("by_level"), LEVEL_ORDER), _fmt_by(c.get("by_rule")),
-                      "" if same else "COUNTS DIFFER BETWEEN RUNS"])
+                      str(digest)[:12] if digest else ""])
     if frows:
-        out.append(format_table(["tool", "files", "unreadable", "findings", "by level/severity", "by rule", "note"],
-                                frows, right=(1, 2, 3)))
-    j1, dflt = m.get("rg_j1"), m.get("rg_default")
-    if j1 and dflt and j1.counts and dflt.counts and j1.counts[-1] != dflt.counts[-1]:
-        out.append("WARNING: rceguard findings differ between --jobs 1 and the default jobs")
-    parse = m.get("parse")
-    if parse and parse.counts and parse.counts[-1].get("failed"):
-        out.append(f"note: ast.parse failed on {parse.counts[-1]['failed']} file(s) of the tree")
+        out.append(format_table(["tool", "files", "unreadable", "findings", "by level/severity", "by rule",
+                                 "report sha256"], frows, right=(1, 2, 3)))
+    out.extend(consistency_notes(res))
     return "\n".join(out) + "\n"
 
 
@@ -660,29 +959,50 @@ def to_json(res: Results) -> Dict[str, object]:
         "started": res.started,
         "machine": res.machine,
         "tree": res.tree,
+        "kind": res.kind,
+        "wheels": list(res.wheels),
+        "excluded_dirs": list(res.excluded),
         "files": len(res.files),
         "lines": sum(f.lines for f in res.files),
+        "bytes": sum(f.size for f in res.files),
         "precommit_files": [f.rel for f in res.small],
+        "touched_file": res.touched,
+        "repeat": res.repeat,
+        "repeat_small": res.repeat_small,
         "rceguard": vars(res.rceguard) if res.rceguard else None,
+        "rceguard_args": res.rceguard_args,
         "bandit": res.bandit_version or None,
         "measures": {
             k: {"label": mm.label, "median_s": mm.median, "cpu_s": mm.cpu, "rss_mb": mm.rss_mb,
-                "runs_s": [r.wall for r in mm.runs], "exit": [r.returncode for r in mm.runs],
-                "counts": mm.counts[-1] if mm.counts else None, "skipped": mm.skipped or None}
+                "vs_parse": _ratio(mm, res.measures.get("parse")),
+                "runs_s": [r.wall for r in mm.runs], "cpu_runs_s": [r.cpu for r in mm.runs],
+                "rss_runs_kb": [r.rss_kb for r in mm.runs], "exit": [r.returncode for r in mm.runs],
+                "error": mm.error or None, "counts": mm.counts[-1] if mm.counts else None,
+                "counts_stable": all(x == mm.counts[0] for x in mm.counts) if mm.counts else None,
+                "skipped": mm.skipped or None}
             for k, mm in res.measures.items()
         },
         "load": res.load,
         "targets": [dict(zip(("measure", "value", "target", "status", "cpu_ratio"), r)) for r in target_rows(res)],
+        "notes": consistency_notes(res),
     }
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--tree", metavar="PATH", help="directory to benchmark (default: this Python's stdlib without tests)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--tree", metavar="PATH", help="directory to benchmark (default: this Python's stdlib without tests)")
+    where.add_argument("--wheels-tree", metavar="DIR",
+                       help="benchmark issue 9's 21-wheel tree, laid out in DIR on the first use (pip download "
+                            "--no-deps into DIR/wheels, *.py files extracted to DIR/tree) and reused afterwards")
+    p.add_argument("--targets", choices=("stdlib", "wheels"), help="whose targets judge a --tree (default stdlib; "
+                   "--wheels-tree: wheels)")
     p.add_argument("--repeat", type=int, default=3, metavar="N", help="runs per whole-tree timing; the median is reported (default 3)")
     p.add_argument("--repeat-small", type=int, default=5, metavar="N", help="runs of the pre-commit-sized call (default 5)")
     p.add_argument("--precommit-files", type=int, default=10, metavar="N", help="files in the pre-commit-sized call (default 10)")
+    p.add_argument("--skip", metavar="ROWS", default="",
+                   help=f"comma-separated rows not to run: {', '.join(SKIPPABLE)} (e.g. on the slow wheel tree)")
     p.add_argument("--rceguard-args", metavar="ARGS", default="", help="extra arguments for rceguard, one shell-quoted string")
     p.add_argument("--installed", action="store_true", help="run the installed rceguard instead of this checkout's hook/")
     p.add_argument("--rceguard-path", metavar="DIR", help="run the rceguard package found in DIR (e.g. an exported older commit's hook/)")
@@ -692,6 +1012,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = p.parse_args(argv)
     if args.repeat < 1 or args.repeat_small < 1 or args.precommit_files < 1:
         p.error("--repeat, --repeat-small and --precommit-files must be at least 1")
+    unknown = _skips(args) - set(SKIPPABLE)
+    if unknown:
+        p.error(f"--skip: unknown row(s) {', '.join(sorted(unknown))}; choose from {', '.join(SKIPPABLE)}")
 
     def log(msg: str) -> None:
         sys.stderr.write(msg + "\n")
@@ -703,6 +1026,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         log("bench: interrupted")
         return 130
     sys.stdout.write(render(res))
+    sys.stdout.flush()
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(to_json(res), fh, indent=2)
