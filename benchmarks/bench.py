@@ -4,16 +4,21 @@
 Usage::
 
     python benchmarks/bench.py                      # the running Python's stdlib, without tests
+    python benchmarks/bench.py --wheels-tree ~/.cache/rceguard-bench   # issue 9's 21-wheel tree
     python benchmarks/bench.py --tree PATH --repeat 5
     python benchmarks/bench.py --rceguard-args "--select RCE001"
 
 Every measurement is a whole process (interpreter start, imports, reading, analysis, writing the
-report) started from a neutral temporary directory with the same list of absolute file paths.
-Wall times are medians of ``--repeat`` runs. Peak RSS comes from ``os.wait4`` on each child: the
-largest resident set of the child or of any process it waited for (e.g. a pool worker), in MB
-(10^6 bytes), the maximum over the runs. See benchmarks/README.md.
+report) started from a neutral temporary directory with the same list of absolute file paths, all
+in the bench's own temporary copy of the tree. rceguard runs cold (``--no-cache``), then with a
+temporary ``--cache-dir``: once to fill it, warm with no change, warm after a comment line was
+appended to one typical file; and cold on the tree copied twice side by side. Wall times are
+medians of ``--repeat`` runs. Peak RSS comes from ``os.wait4`` on each child: the largest resident
+set of the child or of any process it waited for (e.g. a pool worker), in MB (10^6 bytes), the
+maximum over the runs. See benchmarks/README.md.
 
-Only the standard library is needed. Bandit is optional (``pip install bandit``).
+Only the standard library is needed (and pip, for ``--wheels-tree``'s first use). Bandit is
+optional (``pip install bandit``).
 """
 from __future__ import annotations
 
@@ -218,6 +223,19 @@ def wheels_tree(directory: str, specs: Sequence[str] = WHEELS, log=print) -> str
     log(f"bench: extracted {len(taken)} *.py files from {len(per_wheel)} wheels into {tree}"
         + (f" ({collisions} paths held by two wheels: first kept)" if collisions else ""))
     return tree
+
+
+def select_wheels(names: Optional[str]) -> List[str]:
+    """The specs of :data:`WHEELS` named in the comma-separated ``names`` (all when empty): a
+    smaller tree of the same packages when the whole one takes too long."""
+    if not names:
+        return list(WHEELS)
+    wanted = {_norm_name(n.strip()) for n in names.split(",") if n.strip()}
+    chosen = [s for s in WHEELS if _norm_name(s.partition("==")[0]) in wanted]
+    unknown = wanted - {_norm_name(s.partition("==")[0]) for s in chosen}
+    if unknown:
+        raise SystemExit(f"bench: --wheels: not among the 21 wheels: {', '.join(sorted(unknown))}")
+    return chosen
 
 
 def _norm_name(name: str) -> str:
@@ -470,8 +488,9 @@ def _jobs_variants(info: Optional[RceguardInfo]) -> List[Tuple[str, List[str]]]:
 
 def benchmark(args: argparse.Namespace, log=print) -> Results:
     wheels_dir = getattr(args, "wheels_tree", None)
+    specs = select_wheels(getattr(args, "wheels", None))
     if wheels_dir:
-        tree = wheels_tree(wheels_dir, log=log)
+        tree = wheels_tree(wheels_dir, specs, log=log)
         excluded = frozenset({"__pycache__"})  # the issue's 3,745 files include the wheels' own tests
         kind = "wheels"
     else:
@@ -496,7 +515,7 @@ def benchmark(args: argparse.Namespace, log=print) -> Results:
     res.started = started
     res.kind = kind
     res.excluded = tuple(sorted(excluded))
-    res.wheels = tuple(WHEELS) if wheels_dir else ()
+    res.wheels = tuple(specs) if wheels_dir else ()
     if load_before:
         res.load = f"{load_before} before, {load_average()} after"
     return res
@@ -593,6 +612,10 @@ def _benchmark(args, tree, files, small, extra, work, log) -> Results:
                 m.counts.append(parse(out_file))
             except (OSError, ValueError) as exc:
                 m.counts.append({"error": f"unreadable report: {exc}"})
+        # One line per run on stderr: a long run that is stopped early still leaves its numbers.
+        found = f", {m.counts[-1].get('total')} finding(s)" if parse is not None and m.counts else ""
+        rss = f", {run.rss_kb * 1024 / 1e6:.0f} MB" if run.rss_kb is not None else ""
+        log(f"bench:   {m.label}: {run.wall:.3f} s{rss}{found}, exit {run.returncode}")
 
     def rg_cmd(jobs_args: List[str], targets: List[str], cache: Optional[str] = None) -> List[str]:
         cache_args = ["--cache-dir", cache] if cache else ["--no-cache"]
@@ -996,6 +1019,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     where.add_argument("--wheels-tree", metavar="DIR",
                        help="benchmark issue 9's 21-wheel tree, laid out in DIR on the first use (pip download "
                             "--no-deps into DIR/wheels, *.py files extracted to DIR/tree) and reused afterwards")
+    p.add_argument("--wheels", metavar="NAMES", help="with --wheels-tree: only these of the 21 wheels, comma-separated "
+                   "(e.g. flask,werkzeug,requests); use another DIR for each selection")
     p.add_argument("--targets", choices=("stdlib", "wheels"), help="whose targets judge a --tree (default stdlib; "
                    "--wheels-tree: wheels)")
     p.add_argument("--repeat", type=int, default=3, metavar="N", help="runs per whole-tree timing; the median is reported (default 3)")

@@ -1,12 +1,14 @@
-"""Smoke test of benchmarks/bench.py: file listing, counting and the report table, on a tiny tree.
-
-Nothing here starts rceguard or Bandit or times anything; it only checks the plumbing.
+"""Smoke test of benchmarks/bench.py: file listing, counting, the wheel extraction and the report
+table, plus one real run of every rceguard row (cold, warm, one file changed, doubled) on a tiny
+generated tree without Bandit. Nothing is downloaded and no timing is asserted; it checks the plumbing.
 """
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -116,8 +118,93 @@ def test_format_table_and_render_without_bandit(bench, tmp_path):
     assert "3 files, 4 lines" in text
     assert "pip install bandit" in text
     targets = {row[0]: row[1:] for row in bench.target_rows(res)}
-    assert targets["rceguard --jobs 1 / bandit"] == ("-", "<= 0.1", "n/a", "-")
-    assert targets["rceguard --jobs 1 / ast.parse loop"] == ("0.50", "<= 1.0", "met", "0.50")
-    assert targets["pre-commit call, 2 files (s)"] == ("0.050", "<= 0.1", "met", "")
-    assert targets["peak RSS, rceguard (default jobs) (MB)"] == ("205", "<= 150", "NOT MET", "")
+    assert targets["rceguard cold --jobs 1 / bandit"] == ("-", "<= 0.1 (stdlib)", "n/a", "-")
+    assert targets["rceguard cold --jobs 1 / ast.parse loop"] == ("0.500", "<= 1.0 (stdlib)", "met", "0.500")
+    assert targets["pre-commit call, 2 files (s)"] == ("0.050", "<= 0.15 (stdlib)", "met", "")
+    assert targets["peak RSS, rceguard cold (default jobs) (MB)"] == ("205", "(21 wheels: <= 500)", "info", "")
+    res.kind = "wheels"
+    targets = {row[0]: row[1:] for row in bench.target_rows(res)}
+    assert targets["peak RSS, rceguard cold (default jobs) (MB)"] == ("205", "<= 500 (21 wheels)", "met", "")
+    assert targets["rceguard cold (default jobs) / ast.parse loop"][1:3] == ("<= 2.0 (21 wheels)", "met")
     json.dumps(bench.to_json(res))  # serialisable
+
+
+def _wheel(path: Path, members: dict) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    return path
+
+
+def test_extract_py_files_from_a_zip(bench, tmp_path):
+    one = _wheel(tmp_path / "one-1.0-py3-none-any.whl", {
+        "one/__init__.py": "x = 1\n",
+        "one/sub/mod.py": "y = 2\n",
+        "one/data.txt": "not python\n",
+        "one-1.0.dist-info/METADATA": "Name: one\n",
+        "../evil.py": "outside\n",
+        "/abs.py": "outside\n",
+    })
+    two = _wheel(tmp_path / "two-2.0-py3-none-any.whl", {"two.py": "z = 3\n", "one/__init__.py": "other\n"})
+    dest = tmp_path / "tree"
+    taken: dict = {}
+    assert bench.extract_py_files(str(one), str(dest), taken) == (2, 0)
+    assert bench.extract_py_files(str(two), str(dest), taken) == (1, 1)  # one/__init__.py: first kept
+    files = sorted(str(p.relative_to(dest)).replace(os.sep, "/") for p in dest.rglob("*") if p.is_file())
+    assert files == ["one/__init__.py", "one/sub/mod.py", "two.py"]
+    assert (dest / "one" / "__init__.py").read_text() == "x = 1\n"
+    assert not (tmp_path / "evil.py").exists()
+    assert bench._wheel_matches(str(one), "One==1.0") and not bench._wheel_matches(str(one), "one==1.1")
+    assert bench._wheel_matches(str(tmp_path / "jinja2-3.1.6-py3-none-any.whl"), "Jinja2==3.1.6")
+
+
+def test_wheels_tree_is_reused_from_its_stamp(bench, tmp_path):
+    """A laid-out tree whose stamp names the same wheels is used as is: no pip, no network."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "m.py").write_text("x = 1\n")
+    (tmp_path / "tree.json").write_text(json.dumps({"specs": ["a==1"]}))
+    assert bench.wheels_tree(str(tmp_path), ["a==1"], log=lambda m: None) == str(tree)
+
+
+_TINY = {
+    "pkg/__init__.py": "",
+    "pkg/net.py": "import requests\n\n\ndef fetch(url):\n    return requests.get(url).text\n",
+    "pkg/run.py": "from pkg.net import fetch\n\n\ndef main(url):\n    exec(fetch(url))\n",
+    "pkg/util.py": "def twice(x):\n    return 2 * x\n",
+    "pkg/more.py": "def three(x):\n    y = x + 1\n    return y * 3\n",
+}
+
+
+def test_run_all_rows_on_a_tiny_tree(bench, tmp_path, capsys):
+    """Every rceguard row runs and reports the same finding; the user's tree is left as it was."""
+    tree = tmp_path / "tiny"
+    for rel, text in _TINY.items():
+        p = tree / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    before = {rel: (tree / rel).read_bytes() for rel in _TINY}
+    out = tmp_path / "bench.json"
+    code = bench.main(["--tree", str(tree), "--repeat", "1", "--repeat-small", "1", "--precommit-files", "2",
+                       "--no-bandit", "--json", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    data = json.loads(out.read_text())
+    m = data["measures"]
+    for key in ("parse", "rg_j1", "rg_default", "rg_prime", "rg_warm", "rg_touched", "rg_doubled", "small_rg"):
+        assert m[key]["skipped"] is None and m[key]["exit"] and m[key]["error"] is None, (key, m[key])
+    for key in ("rg_j1", "rg_default", "rg_prime", "rg_warm", "rg_touched"):
+        assert m[key]["counts"]["total"] == 1 and m[key]["counts"]["by_rule"].get("RCE001") == 1, key
+        assert m[key]["vs_parse"] > 0
+    assert m["rg_warm"]["counts"]["sha256"] == m["rg_default"]["counts"]["sha256"]  # warm = cold byte for byte
+    assert m["rg_doubled"]["counts"]["total"] == 2 and m["rg_doubled"]["counts"]["files"] == 10
+    assert m["bandit"]["skipped"]
+    assert data["files"] == 5 and data["touched_file"] in _TINY
+    assert {t["measure"] for t in data["targets"]} >= {
+        "rceguard warm / ast.parse loop", "rceguard one file changed / ast.parse loop",
+        "tree doubled / single tree (cold, default jobs)"}
+    assert data["notes"] == []
+    assert "rceguard warm (cache, no change)" in text and "tree doubled" in text
+    # The user's tree: unchanged, no cache folder written into it.
+    assert {rel: (tree / rel).read_bytes() for rel in _TINY} == before
+    assert sorted(str(p.relative_to(tree)).replace(os.sep, "/") for p in tree.rglob("*") if p.is_file()) == sorted(_TINY)
