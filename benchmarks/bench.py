@@ -376,14 +376,19 @@ def probe_rceguard(cwd: str, env: Dict[str, str]) -> Optional[RceguardInfo]:
 
 
 def git_revision(directory: str) -> str:
-    """Short commit of the git checkout holding ``directory`` and whether files under it differ."""
+    """Short commit of the git checkout holding ``directory``, the last commit that changed files
+    under it, and whether they differ from it."""
     if not shutil.which("git") or not os.path.isdir(directory):
         return ""
     code, rev = _capture(["git", "-C", directory, "rev-parse", "--short", "HEAD"], directory)
     if code != 0:
         return ""
-    code, dirty = _capture(["git", "-C", directory, "status", "--porcelain", "--untracked-files=no", "--", "."], directory)
-    return rev.strip() + (" + uncommitted changes" if code == 0 and dirty.strip() else "")
+    code, last = _capture(["git", "-C", directory, "log", "-1", "--format=%h", "--", "."], directory)
+    code2, dirty = _capture(["git", "-C", directory, "status", "--porcelain", "--untracked-files=no", "--", "."], directory)
+    text = f"HEAD {rev.strip()}"
+    if code == 0 and last.strip() and last.strip() != rev.strip():
+        text += f", package last changed in {last.strip()}"  # HEAD may add only benchmark or doc commits
+    return text + (" + uncommitted changes" if code2 == 0 and dirty.strip() else "")
 
 
 def parse_jobs_help(helptext: str) -> Tuple[bool, str]:
