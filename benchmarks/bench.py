@@ -32,6 +32,7 @@ import platform
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -483,6 +484,7 @@ class Results:
     touched: str = ""                   # relative path of the file changed for the rg_touched row
     excluded: Tuple[str, ...] = tuple(sorted(EXCLUDED_DIRS))
     wheels: Tuple[str, ...] = ()        # the specs the tree was laid out from (kind "wheels")
+    interrupted: str = ""               # set when the run was stopped early: partial results
 
 
 def _jobs_variants(info: Optional[RceguardInfo]) -> List[Tuple[str, List[str]]]:
@@ -635,86 +637,94 @@ def _benchmark(args, tree, files, small, extra, work, log) -> Results:
     if info is not None and not info.jobs_supported:
         labels["rg_default"] = "rceguard cold (no --jobs option)"
 
-    # Pre-commit-sized call first: its untimed warm-up also compiles rceguard's .pyc files.
-    m_start = add("startup", "python -c pass")
-    m_small = add("small_rg", "rceguard --no-cache (default jobs)", (0, 1))
-    m_small_b = add("small_bandit", "bandit", (0, 1))
-    if "precommit" in skip:
-        for mm in (m_start, m_small, m_small_b):
-            mm.skipped = "skipped (--skip precommit)"
-    else:
-        log(f"bench: pre-commit call, {len(small)} files x {args.repeat_small} ...")
-        if info is None:
-            m_small.skipped = "rceguard is not importable"
+    interrupted = ""
+    try:  # Ctrl-C or SIGTERM: stop, and report what was measured so far
+        # Pre-commit-sized call first: its untimed warm-up also compiles rceguard's .pyc files.
+        m_start = add("startup", "python -c pass")
+        m_small = add("small_rg", "rceguard --no-cache (default jobs)", (0, 1))
+        m_small_b = add("small_bandit", "bandit", (0, 1))
+        if "precommit" in skip:
+            for mm in (m_start, m_small, m_small_b):
+                mm.skipped = "skipped (--skip precommit)"
         else:
-            run_child(rg_cmd([], small_paths), cwd, env)  # warm-up, not counted
+            log(f"bench: pre-commit call, {len(small)} files x {args.repeat_small} ...")
+            if info is None:
+                m_small.skipped = "rceguard is not importable"
+            else:
+                run_child(rg_cmd([], small_paths), cwd, env)  # warm-up, not counted
+            if bandit is None:
+                m_small_b.skipped = "not run (see bandit: above)"
+            for _ in range(args.repeat_small):
+                timed(m_start, [sys.executable, "-c", "pass"], None)
+                if info is not None:
+                    timed(m_small, rg_cmd([], small_paths), env, rceguard_counts)
+                if bandit is not None:
+                    timed(m_small_b, bandit_cmd(small_paths), None, bandit_counts)
+
+        # Whole tree, cold, interleaved so that drift of the machine hits every tool alike.
+        m_parse = add("parse", "ast.parse loop (read + parse)")
+        rg_measures = [(key, jobs, add(key, labels[key], (0, 1))) for key, jobs in variants]
+        m_bandit = add("bandit", f"bandit -t {BANDIT_TESTS}", (0, 1))
         if bandit is None:
-            m_small_b.skipped = "not run (see bandit: above)"
-        for _ in range(args.repeat_small):
-            timed(m_start, [sys.executable, "-c", "pass"], None)
+            m_bandit.skipped = "not run (see bandit: above)"
+        for key, _, m in rg_measures:
+            if info is None:
+                m.skipped = "rceguard is not importable"
+        for i in range(args.repeat):
+            log(f"bench: whole tree cold, round {i + 1}/{args.repeat} ...")
+            parse_out = os.path.join(work, "parse.json")
+            timed(m_parse, [sys.executable, "-c", PARSE_LOOP, list_file, parse_out], None)
+            if os.path.exists(parse_out):
+                with open(parse_out, encoding="utf-8") as fh:
+                    m_parse.counts.append(json.load(fh))
             if info is not None:
-                timed(m_small, rg_cmd([], small_paths), env, rceguard_counts)
+                for _, jobs, m in rg_measures:
+                    timed(m, rg_cmd(jobs, paths), env, rceguard_counts)
             if bandit is not None:
-                timed(m_small_b, bandit_cmd(small_paths), None, bandit_counts)
+                timed(m_bandit, bandit_cmd(paths), None, bandit_counts)
 
-    # Whole tree, cold, interleaved so that drift of the machine hits every tool alike.
-    m_parse = add("parse", "ast.parse loop (read + parse)")
-    rg_measures = [(key, jobs, add(key, labels[key], (0, 1))) for key, jobs in variants]
-    m_bandit = add("bandit", f"bandit -t {BANDIT_TESTS}", (0, 1))
-    if bandit is None:
-        m_bandit.skipped = "not run (see bandit: above)"
-    for key, _, m in rg_measures:
-        if info is None:
-            m.skipped = "rceguard is not importable"
-    for i in range(args.repeat):
-        log(f"bench: whole tree cold, round {i + 1}/{args.repeat} ...")
-        parse_out = os.path.join(work, "parse.json")
-        timed(m_parse, [sys.executable, "-c", PARSE_LOOP, list_file, parse_out], None)
-        if os.path.exists(parse_out):
-            with open(parse_out, encoding="utf-8") as fh:
-                m_parse.counts.append(json.load(fh))
-        if info is not None:
-            for _, jobs, m in rg_measures:
-                timed(m, rg_cmd(jobs, paths), env, rceguard_counts)
-        if bandit is not None:
-            timed(m_bandit, bandit_cmd(paths), None, bandit_counts)
+        # The result cache: one run that fills it, then runs with no change, then runs that each see
+        # one more comment line at the end of one typical file (so every round has exactly one change).
+        m_prime = add("rg_prime", "rceguard first run, writing the cache (info)", (0, 1))
+        m_warm = add("rg_warm", "rceguard warm (cache, no change)", (0, 1))
+        m_touch = add("rg_touched", "rceguard warm, one file changed", (0, 1))
+        if "cache" in skip or info is None:
+            for mm in (m_prime, m_warm, m_touch):
+                mm.skipped = "skipped (--skip cache)" if info is not None else "rceguard is not importable"
+        else:
+            log("bench: filling the cache ...")
+            timed(m_prime, rg_cmd([], paths, cache_dir), env, rceguard_counts)
+            for i in range(args.repeat):
+                log(f"bench: warm, round {i + 1}/{args.repeat} ...")
+                timed(m_warm, rg_cmd([], paths, cache_dir), env, rceguard_counts)
+            for i in range(args.repeat):
+                log(f"bench: warm after touching {touched.rel}, round {i + 1}/{args.repeat} ...")
+                touch_file(by_rel[touched.rel], i + 1)
+                timed(m_touch, rg_cmd([], paths, cache_dir), env, rceguard_counts)
 
-    # The result cache: one run that fills it, then runs with no change, then runs that each see
-    # one more comment line at the end of one typical file (so every round has exactly one change).
-    m_prime = add("rg_prime", "rceguard first run, writing the cache (info)", (0, 1))
-    m_warm = add("rg_warm", "rceguard warm (cache, no change)", (0, 1))
-    m_touch = add("rg_touched", "rceguard warm, one file changed", (0, 1))
-    if "cache" in skip or info is None:
-        for mm in (m_prime, m_warm, m_touch):
-            mm.skipped = "skipped (--skip cache)" if info is not None else "rceguard is not importable"
-    else:
-        log("bench: filling the cache ...")
-        timed(m_prime, rg_cmd([], paths, cache_dir), env, rceguard_counts)
-        for i in range(args.repeat):
-            log(f"bench: warm, round {i + 1}/{args.repeat} ...")
-            timed(m_warm, rg_cmd([], paths, cache_dir), env, rceguard_counts)
-        for i in range(args.repeat):
-            log(f"bench: warm after touching {touched.rel}, round {i + 1}/{args.repeat} ...")
-            touch_file(by_rel[touched.rel], i + 1)
-            timed(m_touch, rg_cmd([], paths, cache_dir), env, rceguard_counts)
-
-    # Linear growth: two copies of the tree side by side, cold.
-    m_double = add("rg_doubled", "rceguard cold, tree doubled (2 copies)", (0, 1))
-    if "doubled" in skip or info is None:
-        m_double.skipped = "skipped (--skip doubled)" if info is not None else "rceguard is not importable"
-    else:
-        log(f"bench: copying the tree twice ...")
-        doubled = (copy_files(files, os.path.join(work, "doubled", "copy1"))
-                   + copy_files(files, os.path.join(work, "doubled", "copy2")))
-        for i in range(args.repeat):
-            log(f"bench: doubled tree cold, round {i + 1}/{args.repeat} ...")
-            timed(m_double, rg_cmd([], doubled), env, rceguard_counts)
-        shutil.rmtree(os.path.join(work, "doubled"), ignore_errors=True)
+        # Linear growth: two copies of the tree side by side, cold.
+        m_double = add("rg_doubled", "rceguard cold, tree doubled (2 copies)", (0, 1))
+        if "doubled" in skip or info is None:
+            m_double.skipped = "skipped (--skip doubled)" if info is not None else "rceguard is not importable"
+        else:
+            log(f"bench: copying the tree twice ...")
+            doubled = (copy_files(files, os.path.join(work, "doubled", "copy1"))
+                       + copy_files(files, os.path.join(work, "doubled", "copy2")))
+            for i in range(args.repeat):
+                log(f"bench: doubled tree cold, round {i + 1}/{args.repeat} ...")
+                timed(m_double, rg_cmd([], doubled), env, rceguard_counts)
+            shutil.rmtree(os.path.join(work, "doubled"), ignore_errors=True)
+    except KeyboardInterrupt:
+        interrupted = "interrupted: the rows below were measured before the run was stopped"
+        for mm in measures.values():
+            if not mm.runs and not mm.skipped:
+                mm.skipped = "not reached (interrupted)"
 
     return Results(
         tree=tree, files=files, small=small, repeat=args.repeat, repeat_small=args.repeat_small,
         rceguard=info, bandit_version=bandit_version, bandit_missing=bandit_missing,
         rceguard_args=extra, measures=measures, machine=machine_description(), touched=touched.rel,
+        interrupted=interrupted,
     )
 
 
@@ -891,6 +901,8 @@ def render(res: Results) -> str:
     small_lines = sum(f.lines for f in res.small)
     out: List[str] = []
     out.append(f"rceguard benchmark, {res.started}")
+    if res.interrupted:
+        out.append(f"INCOMPLETE: {res.interrupted}")
     out.append(f"machine:  {res.machine}")
     if res.load:
         out.append(f"load:     1/5/15-min load average {res.load} (timings are only comparable on an idle machine)")
@@ -1013,10 +1025,11 @@ def to_json(res: Results) -> Dict[str, object]:
         "load": res.load,
         "targets": [dict(zip(("measure", "value", "target", "status", "cpu_ratio"), r)) for r in target_rows(res)],
         "notes": consistency_notes(res),
+        "interrupted": res.interrupted or None,
     }
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     where = p.add_mutually_exclusive_group()
@@ -1045,23 +1058,35 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     unknown = _skips(args) - set(SKIPPABLE)
     if unknown:
         p.error(f"--skip: unknown row(s) {', '.join(sorted(unknown))}; choose from {', '.join(SKIPPABLE)}")
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
 
     def log(msg: str) -> None:
         sys.stderr.write(msg + "\n")
         sys.stderr.flush()
 
+    def on_term(signum, frame):  # `kill PID`: like Ctrl-C, so the partial table is still printed
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term) if hasattr(signal, "SIGTERM") else None
     try:
         res = benchmark(args, log)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before any measurement (listing, copying, downloading)
         log("bench: interrupted")
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     sys.stdout.write(render(res))
     sys.stdout.flush()
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(to_json(res), fh, indent=2)
             fh.write("\n")
-    return 0
+    return 130 if res.interrupted else 0
 
 
 if __name__ == "__main__":

@@ -208,3 +208,26 @@ def test_run_all_rows_on_a_tiny_tree(bench, tmp_path, capsys):
     # The user's tree: unchanged, no cache folder written into it.
     assert {rel: (tree / rel).read_bytes() for rel in _TINY} == before
     assert sorted(str(p.relative_to(tree)).replace(os.sep, "/") for p in tree.rglob("*") if p.is_file()) == sorted(_TINY)
+
+
+def test_interrupted_run_reports_what_it_measured(bench, tmp_path):
+    """Stopped (Ctrl-C / SIGTERM) before the cache rows: the cold rows are kept and printed."""
+    tree = tmp_path / "tiny"
+    for rel, text in _TINY.items():
+        p = tree / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+    def log(msg: str) -> None:
+        if msg.startswith("bench: filling the cache"):
+            raise KeyboardInterrupt
+
+    args = bench.parse_args(["--tree", str(tree), "--repeat", "1", "--skip", "j1,precommit", "--no-bandit"])
+    res = bench.benchmark(args, log)
+    assert res.interrupted
+    assert res.measures["rg_default"].runs and res.measures["rg_default"].counts[-1]["total"] == 1
+    assert res.measures["rg_warm"].skipped == "not reached (interrupted)"
+    assert "rg_doubled" not in res.measures
+    text = bench.render(res)
+    assert text.splitlines()[1].startswith("INCOMPLETE: interrupted")
+    assert bench.to_json(res)["interrupted"]
