@@ -461,7 +461,7 @@ def bandit_counts(report_path: str) -> Dict[str, object]:
 # --cache-dir and run on the bench's own copy of the tree (the user's tree is never written to).
 TREE_ROWS = ("parse", "rg_j1", "rg_default", "rg_prime", "rg_warm", "rg_touched", "rg_doubled", "bandit")
 RG_ROWS = ("rg_j1", "rg_default", "rg_prime", "rg_warm", "rg_touched", "rg_doubled")
-SKIPPABLE = ("j1", "cache", "doubled", "precommit")
+SKIPPABLE = ("cold", "j1", "cache", "doubled", "precommit")
 TOUCH_LINE = "# rceguard bench: this copy was touched ({n})\n"
 
 
@@ -632,7 +632,8 @@ def _benchmark(args, tree, files, small, extra, work, log) -> Results:
     def bandit_cmd(targets: List[str]) -> List[str]:
         return [*bandit, "-q", "-r", "-f", "json", "-o", out_file, "-t", BANDIT_TESTS, "--", *targets]
 
-    variants = [(k, j) for k, j in _jobs_variants(info) if not (k == "rg_j1" and "j1" in skip)]
+    variants = [(k, j) for k, j in _jobs_variants(info)
+                if "cold" not in skip and not (k == "rg_j1" and "j1" in skip)]
     labels = {"rg_j1": "rceguard cold --jobs 1", "rg_default": "rceguard cold (default jobs)"}
     if info is not None and not info.jobs_supported:
         labels["rg_default"] = "rceguard cold (no --jobs option)"
