@@ -867,6 +867,9 @@ def consistency_notes(res: Results) -> List[str]:
         mm = m.get(key)
         if dflt and mm and mm.counts and dflt.counts and _digest(mm) != _digest(dflt):
             notes.append(f"WARNING: the report of {what} is not byte-identical to the cold run's")
+    prime, warm = m.get("rg_prime"), m.get("rg_warm")
+    if not (dflt and dflt.counts) and prime and warm and prime.counts and warm.counts and _digest(prime) != _digest(warm):
+        notes.append("WARNING: the report of the warm run is not byte-identical to the cache-filling run's")
     touched = m.get("rg_touched")
     if dflt and touched and touched.counts and dflt.counts:
         a, b = touched.counts[-1], dflt.counts[-1]
