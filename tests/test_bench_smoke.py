@@ -231,3 +231,22 @@ def test_interrupted_run_reports_what_it_measured(bench, tmp_path):
     text = bench.render(res)
     assert text.splitlines()[1].startswith("INCOMPLETE: interrupted")
     assert bench.to_json(res)["interrupted"]
+
+
+def test_children_cache_bytecode_when_the_environment_forbids_it(bench, tmp_path, monkeypatch, capsys):
+    """With PYTHONDONTWRITEBYTECODE set (as in some images), every child would compile rceguard's
+    modules at each start; the benchmark lets them cache bytecode in a folder of its own and puts
+    the environment back afterwards."""
+    tree = tmp_path / "tiny"
+    for rel, text in _TINY.items():
+        p = tree / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    code = bench.main(["--tree", str(tree), "--repeat", "1", "--repeat-small", "1", "--precommit-files", "1",
+                       "--no-bandit", "--skip", "j1,cache,doubled,precommit"])
+    assert code == 0
+    assert "children cache bytecode under a temporary folder" in capsys.readouterr().err
+    assert os.environ.get("PYTHONDONTWRITEBYTECODE") == "1" and "PYTHONPYCACHEPREFIX" not in os.environ
+    assert sorted(str(p.relative_to(tree)).replace(os.sep, "/") for p in tree.rglob("*") if p.is_file()) == sorted(_TINY)
