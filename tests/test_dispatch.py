@@ -62,3 +62,29 @@ def test_base_names_follow_an_import_alias() -> None:
     node = ast.parse("class Sub(B, mixins.Logged, Generic[T]): pass").body[0]
     ci = ClassInfo("k", "Sub", node, _M())  # type: ignore[arg-type]
     assert D._base_names(ci) == ["B", "Base", "Logged", "Generic"]
+
+
+def _chain(depth: int) -> str:
+    """``start()`` fetches data and hands it down ``depth`` functions to a call on a base-class
+    object whose only implementation that runs it is a subclass override."""
+    lines = ["import requests", "", "class Base:", "    def handle(self, data):", "        raise NotImplementedError",
+             "", "class Sub(Base):", "    def handle(self, data):", "        exec(data)", ""]
+    for i in range(depth):
+        lines += [f"def f{i}(data):", f"    return f{i + 1}(data)", ""]
+    lines += [f"def f{depth}(data):", "    Base().handle(data)", "",
+              "def start(u):", "    f0(requests.get(u).text)", ""]
+    return "\n".join(lines)
+
+
+def test_override_dispatch_is_bounded_by_the_analysis_nesting(tmp_path, monkeypatch):
+    """Deep class trees fan out at every level (sympy's raised RecursionError): a method call binds
+    to subclass overrides only while few functions are under analysis; beyond, to the class's own."""
+    from rceguard.analysis import flow
+    shallow, deep = tmp_path / "shallow", tmp_path / "deep"
+    for d, depth in ((shallow, 1), (deep, flow.MAX_DISPATCH_NESTING + 2)):
+        d.mkdir()
+        (d / "app.py").write_text(_chain(depth), encoding="utf-8")
+    assert [f.rule_id for f in scan([shallow], Config()).findings] == ["RCE001"]
+    assert scan([deep], Config()).findings == []
+    monkeypatch.setattr(flow, "MAX_DISPATCH_NESTING", 100)  # the limit, not the chain, stops it
+    assert [f.rule_id for f in scan([deep], Config()).findings] == ["RCE001"]

@@ -34,6 +34,9 @@ __all__ = ["Env", "FunctionAnalyzer", "SinkInfo", "Summary", "join_envs"]  # the
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 SELF = "self"
+# how many functions may be under analysis (callers waiting for callees) for a method call to
+# bind to subclass overrides as well; deeper, it binds to what the receiver's class finds
+MAX_DISPATCH_NESTING = 6
 
 
 # methods of a container whose result is one of its elements (or, ``values``, all of them)
@@ -1065,7 +1068,9 @@ class FunctionAnalyzer:
             elif kind in ("inst", "cls"):
                 ci = self.E.classes.get(q)
                 if ci is not None:
-                    if kind == "inst" and calling:  # the receiver may be a subclass: its overrides too
+                    if kind == "inst" and calling and len(self.E.in_progress) < MAX_DISPATCH_NESTING:
+                        # the receiver may be a subclass: its overrides too (not when the analysis is
+                        # already this many functions deep: deep class trees fan out at every level)
                         impls = self.E.dispatch.implementations(ci, attr)
                     else:
                         m = self.E.find_method(ci, attr)

@@ -35,6 +35,7 @@ class Host(Protocol):
     global_keys: Dict[Tuple[str, str], str]
     dispatch: "Dispatch"
     decorating: int
+    in_progress: Set[str]  # functions under analysis (the callers waiting for their callees)
 
     # classes and functions
     def resolve_class(self, ci: ClassInfo) -> None: ...
