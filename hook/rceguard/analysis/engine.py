@@ -867,7 +867,7 @@ class Engine:
 
     def is_entry(self, api: str) -> bool:
         """Whether an ``entry`` row names ``api`` (a decorator, or a method of a base class)."""
-        return any(r.effect == "entry" for r in self.model_rows(api, False))
+        return self.has_effect(api, "entry")
 
     def has_effect(self, api: str, effect: str) -> bool:
         """Whether a row of ``api`` itself (not a ``*.method`` row) has ``effect``."""
@@ -1050,14 +1050,19 @@ class Engine:
             res = Value(res.labels, ret.types)
         return res
 
+    def _locate_ref(self, q: str, own: Optional[Path]) -> Optional[Path]:
+        """The project file a dotted reference lives in: the module ``q``, or that of ``mod.name``,
+        or that of ``mod.Class.method``."""
+        return self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own) \
+            or self.project.locate(q.rsplit(".", 2)[0], own)
+
     def _ref_worth(self, q: str, args: List[Value], kws: Dict[str, Value], own: Optional[Path] = None) -> bool:
         """Before reading a project module for ``q``: could it matter? (see _worth_analysing)"""
         if _concrete(args, kws) or self.decorating:
             return True
         if self.depth >= MAX_PARAM_DEPTH:
             return False
-        path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own) \
-            or self.project.locate(q.rsplit(".", 2)[0], own)  # mod.Class.method
+        path = self._locate_ref(q, own)
         if path is None:
             return False
         mi = self.project.by_path.get(path)
@@ -1252,8 +1257,7 @@ class Engine:
             if kind not in ("ref", "mod"):
                 continue
             q = str(q)
-            path = self.project.locate(q, own) or self.project.locate(q.rpartition(".")[0], own) \
-            or self.project.locate(q.rsplit(".", 2)[0], own)  # mod.Class.method
+            path = self._locate_ref(q, own)
             if path is None or path == m.pf.path:
                 continue
             mi = self.project.by_path.get(path)
