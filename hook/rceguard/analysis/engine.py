@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from ..findings import Finding, Location, SinkRef, Step
 from ..knowledge import sinks as K
@@ -44,6 +44,16 @@ EMPTY_SUMMARY_SIG = Summary().signature()
 MAX_PARAM_DEPTH = 2
 # how many levels of callers in project files that were not given are followed up from a sink
 MAX_CALLER_LEVELS = 6
+# how many functions may be under analysis at once (a callee analysed while its caller is): on a
+# whole project every module is a given file, so nothing else bounds a chain of callees (sympy's
+# run 40 deep, beyond Python's default recursion limit). A callee reached deeper is analysed at
+# the start of the next round instead, from the top; what it returns reaches the callers one level
+# per round after that, so a flow through a longer chain is not found (but the run ends).
+MAX_NESTING = 160
+# the analysis runs in a thread of its own with this much stack and this recursion limit, so that
+# deeply nested code (long expressions, long call chains) does not hit the limit (see _deep)
+ANALYSIS_STACK = 256 * 1024 * 1024
+ANALYSIS_RECURSION_LIMIT = 12000
 
 # which labels a sink kind reacts to, and the rule it reports
 # (a decoded constant is an encoded payload, RCE005, whatever kind of sink runs it)
@@ -137,7 +147,6 @@ class Engine:
         self._caller_bodies: Dict[str, ModuleInfo] = {}
         self.dispatch = Dispatch(self)  # subclass / implementation maps (see dispatch.py)
         self._imported_objects: Dict[tuple, frozenset] = {}
-        self._used_names: Dict[str, frozenset] = {}
         self.decorating = 0  # > 0 while a live function's decorators run (see flow.st_FunctionDef)
 
     # ------------------------------------------------------------------ registry
@@ -1120,7 +1129,7 @@ class Engine:
             return
         elsewhere = [n for n in self._word_lines(m).get(bound, ()) if not lines[0] <= n <= lines[1]]
         # a word on a few other lines may be prose (a docstring, a comment): the tree decides
-        if len(elsewhere) > 3 or (elsewhere and bound in self._names_used(m)):
+        if len(elsewhere) > 3 or (elsewhere and _name_read_on(m.pf.tree, bound, set(elsewhere))):
             return
         for d in dotted:
             mi = self.project.find_module(d, m.dir) if d.split(".")[0] not in ("builtins", "__future__") else None
@@ -1128,21 +1137,6 @@ class Engine:
                 if not mi.is_target and self.module_live(mi):
                     self._caller_bodies.setdefault(mi.key, mi)
                 return
-
-    def _names_used(self, m: ModuleInfo) -> frozenset:
-        """The names a module reads anywhere (and identifier-like strings: ``__all__``, getattr)."""
-        got = self._used_names.get(m.key)
-        if got is None:
-            names = set()
-            for n in ast.walk(m.pf.tree):
-                if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store):
-                    names.add(n.id)
-                elif isinstance(n, ast.Attribute):
-                    names.add(n.attr)
-                elif isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.isidentifier():
-                    names.add(n.value)
-            got = self._used_names[m.key] = frozenset(names)
-        return got
 
     def module_live(self, m: ModuleInfo) -> bool:
         """Whether a module holds a sink or reads outside data (the pre-scan's flags)."""
@@ -1504,6 +1498,9 @@ class Engine:
             return self.summaries.get(key)
         if key in self.in_progress:  # recursion: callers depend on ("sum", key) and are re-run if it changes
             return self.summaries.get(key)
+        if len(self.in_progress) >= MAX_NESTING:  # too deep: next round, from the top (see MAX_NESTING)
+            self.next_dirty.add(key)
+            return self.summaries.get(key)
         if fi.node.__class__ is ast.Lambda or ".<locals>." in fi.qual:
             return self.summaries.get(key)
         if fi.module.is_target or self._file_flags(fi.module.pf.path, fi.module.pf.text)[1]:
@@ -1532,6 +1529,33 @@ _WORD = re.compile(r"\w+")
 # the summary label of a parameter -> the mode of a sink it reaches
 _LABEL_MODE = {"param": "value", "pfile": "file", "pdec": "decoded"}
 _DECODED_BY = re.compile(r"^decoded by `([A-Za-z_][\w.]*)\(")
+
+
+def _name_read_on(tree: ast.AST, name: str, lines: Set[int]) -> bool:
+    """Whether ``name`` is read on one of ``lines`` of a module: a name loaded, an attribute, or an
+    identifier-like string (``__all__``, getattr). Only the nodes whose lines hold one of ``lines``
+    are visited (the word index found the word there; it may be prose in a docstring or comment)."""
+    todo = [tree]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ast.Name):
+            if n.id == name and not isinstance(n.ctx, ast.Store):
+                return True
+        elif isinstance(n, ast.Attribute) and n.attr == name:
+            return True
+        elif isinstance(n, ast.Constant) and n.value == name:
+            return True
+        for c in ast.iter_child_nodes(n):
+            start = getattr(c, "lineno", None)
+            if start is None:  # arguments, comprehensions, withitems: no lines of their own
+                todo.append(c)
+                continue
+            for d in getattr(c, "decorator_list", ()):  # a def's or class's lines begin with its decorators
+                start = min(start, d.lineno)
+            end = getattr(c, "end_lineno", None) or start
+            if any(start <= ln <= end for ln in lines):
+                todo.append(c)
+    return False
 
 
 def _concrete(args: List[Value], kws: Dict[str, Value]) -> bool:
@@ -1677,12 +1701,48 @@ def analyze(
     if project_files is not None and loader is not None:
         given = [pf.path for pf in targets] + sorted(project.deferred_targets)
         eng.callers = CallerIndex(project_files, read_bytes or _read_disk, given)
-    out = eng.run()
+    out = _deep(eng.run)
     if deplog is not None:
         deplog.flags.update(eng._module_flags)
         deplog.search_dirs = [str(d) for d in project.search_dirs]
         deplog.filled = True
     return out
+
+
+def _deep(fn: Callable[[], List[Finding]]) -> List[Finding]:
+    """``fn()`` in a thread with a large stack and a high recursion limit (restored afterwards);
+    its exception, if any, is raised here. The interpreter recurses once per nested expression,
+    statement and callee: the default limit of 1000 frames is too little for generated code."""
+    import sys
+    import threading
+
+    got: List[List[Finding]] = []
+    err: List[BaseException] = []
+
+    def body() -> None:
+        try:
+            got.append(fn())
+        except BaseException as exc:  # handed to the caller's thread
+            err.append(exc)
+
+    old_limit = sys.getrecursionlimit()
+    try:
+        old_size = threading.stack_size(ANALYSIS_STACK)
+    except (ValueError, RuntimeError):  # a platform that cannot size thread stacks: run here
+        return fn()
+    try:
+        worker = threading.Thread(target=body, name="rceguard-analysis", daemon=True)
+        sys.setrecursionlimit(max(old_limit, ANALYSIS_RECURSION_LIMIT))
+        worker.start()
+    finally:
+        threading.stack_size(old_size)
+    try:
+        worker.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if err:
+        raise err[0]
+    return got[0]
 
 
 def module_flags(

@@ -53,7 +53,10 @@ def _concat_pieces(node: ast.expr) -> List[str]:
         return _concat_pieces(node.left) + _concat_pieces(node.right)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
-    return [" X "]
+    return [_OPAQUE]
+
+
+_OPAQUE = " X "  # a part of a `+` chain that is not a string constant
 
 
 class _Loop:
@@ -861,13 +864,38 @@ class FunctionAnalyzer:
         return Value(v.labels, frozenset(), v.const) if (v.labels or v.const) else EMPTY
 
     def ex_BinOp(self, node: ast.BinOp, env: Env) -> Value:
-        a, b = self.ev(node.left, env), self.ev(node.right, env)
+        # `a + b + c + ...` nests to the left, one BinOp per operator (generated code holds sums of
+        # thousands of terms): the chain is walked along its left side, innermost operator first,
+        # instead of recursing once per term; the text of a `+` chain grows as it goes
+        spine = [node]
+        while isinstance(spine[-1].left, ast.BinOp):
+            spine.append(spine[-1].left)
+        a = self.ev(spine[-1].left, env)
+        pieces: List[str] = _concat_pieces(spine[-1].left)
+        size = len(pieces[0])
+        texty = pieces[0] != _OPAQUE
+        for n in reversed(spine):
+            b = self.ev(n.right, env)
+            if isinstance(n.op, ast.Add):
+                if n is not spine[-1] and not isinstance(n.left.op, ast.Add):  # type: ignore[attr-defined]
+                    pieces, size, texty = [_OPAQUE], len(_OPAQUE), False  # (a * b) + "x": one opaque part
+                more = _concat_pieces(n.right)
+                pieces.extend(more)
+                size += sum(len(p) for p in more)
+                texty = texty or any(p != _OPAQUE for p in more)
+            # (placeholders alone hold no command word: find_cradle would find nothing in them)
+            a = self._binop(n, a, b, pieces if size >= 8 and texty else None)
+        return a
+
+    def _binop(self, node: ast.BinOp, a: Value, b: Value, pieces: Optional[List[str]]) -> Value:
+        """One operator of a chain: ``a`` and ``b`` are its operands' values; ``pieces`` the text
+        of the ``+`` chain up to and including this operator (see _concat_pieces), None when it
+        is too short or holds no string constant to look for a download cradle in."""
         v = join(a, b)
         const = a.const and b.const
         out = Value(v.labels, frozenset(), const) if (v.labels or const) else EMPTY
         if isinstance(node.op, ast.Add) and not out.has(CRADLE) and (a.has(CRADLE) is False):
-            pieces = _concat_pieces(node)
-            if sum(len(p) for p in pieces) >= 8:
+            if pieces is not None:
                 c = find_cradle("".join(pieces))
                 if c:
                     c = find_cradle(self._shown(node)) or c
