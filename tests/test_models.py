@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rceguard.cli import main
-from rceguard.config import ConfigError, load_config
+from rceguard.config import Config, ConfigError, load_config
 from rceguard.knowledge import models as M
 from rceguard.scan import scan
 
@@ -503,3 +503,26 @@ def test_models_command_lists_the_integrity_rows(capsys) -> None:
     assert main(["models", "--kind", "keyed-digest"]) == 0
     out = capsys.readouterr().out
     assert "hmac.new" in out and "returns a keyed digest (an HMAC) of arg1" in out
+
+
+def test_a_type_that_only_runs_code_gives_sink_tokens_not_origin_tokens() -> None:
+    # interpreters.Interpreter is made by test.support.interpreters.create(): `test` and
+    # `concurrent` once counted as origins, so every file mentioning a test read outside data
+    sinks, origins = M.prescan_tokens()
+    for word in (b"test", b"concurrent", b"interpreters", b"js2py", b"EvalJs"):
+        assert word not in origins
+    assert b"EvalJs" in sinks and b"interpreters" in sinks
+    # a type that reads outside data still gives its constructors' tokens to the origins
+    assert b"OpenAI" in origins
+
+
+def test_a_file_mentioning_tests_and_futures_is_ruled_out_by_the_prescan(tmp_path: Path) -> None:
+    (tmp_path / "tools.py").write_text(
+        "import concurrent.futures\n\n\ndef run_test(source):\n    exec(source)  # a test helper\n",
+        encoding="utf-8")
+    (tmp_path / "sub.py").write_text(
+        "from concurrent import interpreters\n\nimport requests\n\n\ndef go(u):\n"
+        "    interpreters.create().exec(requests.get(u).text)\n", encoding="utf-8")
+    result = scan([tmp_path], Config())
+    assert result.prescan_skipped == 1  # tools.py: a sink, nothing that reads outside data
+    assert [(Path(f.location.path).name, f.rule_id) for f in result.findings] == [("sub.py", "RCE001")]

@@ -799,7 +799,7 @@ def source_names(rows: Optional[Iterable[Model]] = None) -> List[str]:
 
 _GENERIC_MODULES = {"builtins", "os", "logging", "asyncio", "importlib", "multiprocessing", "code", "io", "re",
                     "pathlib", "shutil", "urllib", "sys", "functools", "codecs", "tarfile", "zipfile", "google",
-                    "azure", "popen2"}
+                    "azure", "popen2", "test", "concurrent"}
 # too common to say anything about a file
 _STOP_TOKENS = {"open", "http", "web", "llm", "Client", "Connection", "accept", "tool", "asyncio", "google", "push",
                 "get", "run", "chat", "query", "eval", "map", "update", "load", "create", "blob", "LM", "Object",
@@ -835,8 +835,15 @@ def prescan_tokens(rows: Optional[Iterable[Model]] = None) -> Tuple[Tuple[bytes,
     the rows beyond the older tables, whose tokens the pre-scan lists itself) and the entry-point
     tables: the module a row's API lives in, or its method name for ``*.`` rows."""
     rows = list(LLM_ROWS + HUB_ROWS + QUEUE_ROWS + WEB_ROWS + SINK_ROWS + SERVERLESS_ROWS) if rows is None else list(rows)
-    source_apis = [r.api for r in rows if r.effect in ("source", "download", "runs-remote", "sink")]
-    source_types = {r.type for r in rows if r.effect == "type" and any(a.startswith(r.type + ".") for a in source_apis)}
+    def typed(effects: tuple) -> set:  # the types that have a method row of one of these effects
+        apis = [r.api for r in rows if r.effect in effects]
+        return {r.type for r in rows if r.effect == "type" and any(a.startswith(r.type + ".") for a in apis)}
+
+    # where an object of a type is made is a source's token when the type reads outside data (an
+    # LLM client), a sink's when it only runs code (an interpreter): not an origin, or every file
+    # of a package named like its constructor's module (`test`) would seem to read outside data
+    source_types = typed(("source", "download", "runs-remote"))
+    sink_types = typed(("sink",)) - source_types
     sinks, origins = set(), set()
     for r in rows:
         if r.effect in ("sink", "runs-remote"):
@@ -844,10 +851,12 @@ def prescan_tokens(rows: Optional[Iterable[Model]] = None) -> Tuple[Tuple[bytes,
         if r.effect in ("source", "download", "runs-remote", "callback", "holds") or (
                 r.effect == "type" and r.type in source_types):
             origins.add(_token(r.api, r.when if r.effect != "download" else ""))
-        if r.effect == "type" and r.type in source_types and not r.api.startswith(("re:", "*.")):
+        elif r.effect == "type" and r.type in sink_types:
+            sinks.add(_token(r.api, r.when))
+        if r.effect == "type" and r.type in source_types | sink_types and not r.api.startswith(("re:", "*.")):
             last = r.api.rsplit(".", 1)[-1]
             if last[:1].isupper():  # a client built in __init__ and used in another method
-                origins.add(last)
+                (origins if r.type in source_types else sinks).add(last)
     origins |= {d.split(".")[0] for d in DECORATOR_SOURCES if d.split(".")[0] not in _GENERIC_MODULES}
     origins |= {d.rsplit(".", 2)[-2] for d in DECORATOR_SOURCES if d.split(".")[0] in _GENERIC_MODULES}
     origins |= set(DECORATOR_METHOD_SOURCES)
