@@ -191,6 +191,31 @@ def test_engine_crash_on_one_file_keeps_the_others(tmp_path: Path, fake_engine, 
     assert [(n["path"], n["kind"]) for n in data["notices"]] == [("bad.py", "other")]
 
 
+def test_a_file_that_breaks_the_analysis_is_found_by_halving_the_batch(tmp_path: Path, fake_engine, capsys,
+                                                                        monkeypatch) -> None:
+    # one bad file of 16: the batch, then a half, a quarter ... of it (2 runs per level), not one
+    # run per file (17 runs); the other files in batches as large as can be
+    from rceguard.analysis import engine
+
+    inner = engine.analyze
+    batches: list = []
+
+    def flaky(targets, **kwargs):
+        batches.append(len(targets))
+        if any(t.display == "f07.py" for t in targets):
+            raise RecursionError("maximum recursion depth exceeded")
+        return inner(targets, **kwargs)
+
+    monkeypatch.setattr(engine, "analyze", flaky)
+    for i in range(16):
+        (tmp_path / f"f{i:02d}.py").write_text('danger("RCE001")\n')
+    assert main(["--format", "json", "--jobs", "1", str(tmp_path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(f["location"]["path"] for f in data["findings"]) == [f"f{i:02d}.py" for i in range(16) if i != 7]
+    assert [n["path"] for n in data["notices"]] == ["f07.py"]
+    assert batches == [16, 8, 4, 4, 2, 2, 1, 1, 8]
+
+
 # --------------------------------------------------------------------------- exit codes / levels
 
 
