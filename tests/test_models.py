@@ -526,3 +526,29 @@ def test_a_file_mentioning_tests_and_futures_is_ruled_out_by_the_prescan(tmp_pat
     result = scan([tmp_path], Config())
     assert result.prescan_skipped == 1  # tools.py: a sink, nothing that reads outside data
     assert [(Path(f.location.path).name, f.rule_id) for f in result.findings] == [("sub.py", "RCE001")]
+
+
+def test_an_sdk_name_counts_as_an_origin_only_where_the_module_is_imported(tmp_path: Path) -> None:
+    # `together` (an LLM SDK), `cohere`: as prose or another name's part they read nothing
+    (tmp_path / "algebra.py").write_text(
+        '"""Terms are gathered together; a coherent result."""\n\n\ndef together(expr):\n'
+        '    return eval(expr)  # a local expression evaluator\n', encoding="utf-8")
+    (tmp_path / "agent.py").write_text(
+        "import together\n\n\ndef act(task):\n    client = together.Together()\n"
+        "    out = client.chat.completions.create(model='m', messages=[task])\n"
+        "    exec(out.choices[0].message.content)\n", encoding="utf-8")
+    (tmp_path / "late.py").write_text(
+        "import importlib\n\n\ndef act(task):\n    sdk = importlib.import_module('cohere')\n"
+        "    exec(sdk.Client().chat(message=task).text)\n", encoding="utf-8")
+    result = scan([tmp_path], Config())
+    assert result.prescan_skipped == 1  # algebra.py
+    assert [(Path(f.location.path).name, f.rule_id) for f in result.findings] == [("agent.py", "RCE001"),
+                                                                                ("late.py", "RCE001")]
+
+
+def test_imported_words_are_the_module_paths_of_imports() -> None:
+    from rceguard.analysis.prescan import imported_words
+
+    data = (b"import a.b as c, d\nfrom x.y import (z)\nif T:\n    from . import q\n"
+            b"m = importlib.import_module('openai.x')\n# import nothing\n")
+    assert imported_words(data) == {b"a", b"b", b"d", b"x", b"y", b"openai"}

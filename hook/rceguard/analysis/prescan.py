@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set
 
-from ..knowledge.models import prescan_tokens
+from ..knowledge.models import builtin_rows, prescan_tokens
 from ..source import SourceError, _coding_cookie, decode_source
 
 # literal substrings: `bytes in bytes` is much faster than one big regular expression
@@ -46,6 +46,32 @@ LOCAL_ORIGIN_TOKENS = (
 _MODEL_SINK_TOKENS, _MODEL_ORIGIN_TOKENS = prescan_tokens()
 SINK_TOKENS = SINK_TOKENS + tuple(t for t in _MODEL_SINK_TOKENS if t not in SINK_TOKENS)
 NET_ORIGIN_TOKENS = NET_ORIGIN_TOKENS + tuple(t for t in _MODEL_ORIGIN_TOKENS if t not in NET_ORIGIN_TOKENS)
+# Of those, the names of modules the model rows read outside data from (an SDK: `together`,
+# `cohere`, `tensorflow`, a framework: `django`) say so only where the file imports the module:
+# as words of prose or of other names (sympy's `together()`, "quartic", "coherent") they do not.
+# The other tokens are method names and call shapes (`recv`, `request.`, `on_post`).
+_ROW_MODULES = frozenset(r.api.split(".")[0].encode() for r in builtin_rows() if not r.api.startswith(("*.", "re:")))
+MODULE_ORIGIN_TOKENS = tuple(t for t in NET_ORIGIN_TOKENS if t in _ROW_MODULES)
+TEXT_ORIGIN_TOKENS = tuple(t for t in NET_ORIGIN_TOKENS if t not in _ROW_MODULES)
+# import_module("pkg.mod") / __import__("pkg"): a module imported by name
+_IMPORTED_BY_NAME = re.compile(rb"""(?:import_module|__import__)\(\s*['"]([\w.]+)""")
+_WORDS = re.compile(rb"\w+")
+
+
+def imported_words(data: bytes) -> Set[bytes]:
+    """The words of the module paths a file imports (``import a.b``, ``from a.b import c``: a, b;
+    not c), also by name with import_module/__import__."""
+    out: Set[bytes] = set()
+    for m in IMPORT_RE.finditer(data):
+        path = m.group(1) if m.group(1) is not None else m.group(3)
+        if path:
+            out.update(_WORDS.findall(path if m.group(1) is not None else b" ".join(
+                part.split()[0] for part in path.split(b",") if part.split())))
+    for m in _IMPORTED_BY_NAME.finditer(data):
+        out.update(_WORDS.findall(m.group(1)))
+    return out
+
+
 # the tokens as text: a cheap first test before FUNC_ROOT_RE
 TEXT_TOKENS = tuple(t.decode() for t in SINK_TOKENS + NET_ORIGIN_TOKENS + LOCAL_ORIGIN_TOKENS)
 
@@ -101,7 +127,10 @@ class Prescan:
         return any(t in data for t in SINK_TOKENS) or bool( (self.extra_sinks is not None and self.extra_sinks.search(data)))
 
     def _has_origin_bytes(self, data: bytes) -> bool:
-        return any(t in data for t in NET_ORIGIN_TOKENS) or bool( (self.extra_sources is not None and self.extra_sources.search(data)))
+        if any(t in data for t in TEXT_ORIGIN_TOKENS) or (self.extra_sources is not None and self.extra_sources.search(data)):
+            return True
+        here = [t for t in MODULE_ORIGIN_TOKENS if t in data]
+        return bool(here) and not imported_words(data).isdisjoint(here)
 
     def _has_any_origin_bytes(self, data: bytes) -> bool:
         return self._has_origin_bytes(data) or any(t in data for t in LOCAL_ORIGIN_TOKENS)
