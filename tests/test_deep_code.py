@@ -111,3 +111,31 @@ def test_an_error_in_the_analysis_thread_reaches_the_caller() -> None:
         assert exc.args == ("x",)
     else:  # pragma: no cover
         raise AssertionError("the worker's exception was lost")
+
+
+def test_a_summary_keeps_at_most_max_types_return_types_and_only_adds_to_them() -> None:
+    from rceguard.analysis import types as T
+
+    many = frozenset(f"inst:m.C{i:02d}" for i in range(3 * T.MAX_TYPES))
+    first = engine._capped_types(frozenset(), many)
+    assert len(first) == T.MAX_TYPES and first == frozenset(sorted(many)[:T.MAX_TYPES])
+    # once full it stays as it is, whatever the next analysis returns: the fixpoint can end
+    other = frozenset(f"inst:m.D{i:02d}" for i in range(3 * T.MAX_TYPES))
+    assert engine._capped_types(first, other) == first
+    # below the limit, what it had is kept and the room filled
+    some = frozenset(["inst:m.Z"])
+    assert engine._capped_types(some, many) == some | frozenset(sorted(many)[:T.MAX_TYPES - 1])
+
+
+def test_a_factory_of_many_classes_still_gives_its_objects_types(tmp_path: Path) -> None:
+    # make() returns one of 12 classes: its summary keeps the first 8 (by name), and the method
+    # call on its result still reaches the class that reads network data
+    lines = ["import requests", ""]
+    for i in range(12):
+        body = "requests.get('https://example.com').text" if i == 0 else repr(f"x = {i}")
+        lines += [f"class C{i:02d}:", "    def code(self):", f"        return {body}", ""]
+    lines += ["def make(kind):"] + [f"    if kind == {i}:\n        return C{i:02d}()" for i in range(12)]
+    lines += ["", "def run(kind):", "    exec(make(kind).code())", ""]
+    p = _write(tmp_path, "factory.py", lines)
+    line = p.read_text().splitlines().index("    exec(make(kind).code())") + 1
+    assert _rules(scan([p], Config())) == [("factory.py", line, "RCE001")]

@@ -202,6 +202,9 @@ class Engine:
             fi = self.funcs.get(key)
             self.deplog.write(("sum", key), None if fi is None else str(fi.module.pf.path))
         old = self.summaries.get(key)
+        if len(summ.ret.types) > T.MAX_TYPES:
+            summ.ret = Value(summ.ret.labels, _capped_types(old.ret.types if old is not None else frozenset(),
+                                                            summ.ret.types), summ.ret.const)
         if old is None or old.signature() != summ.signature():
             if old is not None or summ.signature() != EMPTY_SUMMARY_SIG:
                 self._dirty(("sum", key))
@@ -1556,6 +1559,17 @@ def _name_read_on(tree: ast.AST, name: str, lines: Set[int]) -> bool:
             if any(start <= ln <= end for ln in lines):
                 todo.append(c)
     return False
+
+
+def _capped_types(old: frozenset, new: frozenset) -> frozenset:
+    """The types a summary keeps of the ``new`` ones its function returns (more than
+    types.MAX_TYPES): those it had, filled up to the limit and then kept as they are. A function
+    of a large class tree (a computer algebra system's ``doit()``) returns a different few dozen
+    each round, and every change re-runs its callers: without a limit that only grows, the
+    fixpoint ran out of rounds instead of ending (2/3 of the run)."""
+    if len(old) >= T.MAX_TYPES:
+        return old
+    return old | frozenset(sorted(new - old)[:T.MAX_TYPES - len(old)])
 
 
 def _concrete(args: List[Value], kws: Dict[str, Value]) -> bool:
