@@ -53,6 +53,7 @@ NET_ORIGIN_TOKENS = NET_ORIGIN_TOKENS + tuple(t for t in _MODEL_ORIGIN_TOKENS if
 _ROW_MODULES = frozenset(r.api.split(".")[0].encode() for r in builtin_rows() if not r.api.startswith(("*.", "re:")))
 MODULE_ORIGIN_TOKENS = tuple(t for t in NET_ORIGIN_TOKENS if t in _ROW_MODULES)
 TEXT_ORIGIN_TOKENS = tuple(t for t in NET_ORIGIN_TOKENS if t not in _ROW_MODULES)
+_MODULE_ORIGIN_SET = frozenset(MODULE_ORIGIN_TOKENS)
 # import_module("pkg.mod") / __import__("pkg"): a module imported by name
 _IMPORTED_BY_NAME = re.compile(rb"""(?:import_module|__import__)\(\s*['"]([\w.]+)""")
 _WORDS = re.compile(rb"\w+")
@@ -129,8 +130,7 @@ class Prescan:
     def _has_origin_bytes(self, data: bytes) -> bool:
         if any(t in data for t in TEXT_ORIGIN_TOKENS) or (self.extra_sources is not None and self.extra_sources.search(data)):
             return True
-        here = [t for t in MODULE_ORIGIN_TOKENS if t in data]
-        return bool(here) and not imported_words(data).isdisjoint(here)
+        return not imported_words(data).isdisjoint(_MODULE_ORIGIN_SET)
 
     def _has_any_origin_bytes(self, data: bytes) -> bool:
         return self._has_origin_bytes(data) or any(t in data for t in LOCAL_ORIGIN_TOKENS)
