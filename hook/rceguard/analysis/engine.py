@@ -982,7 +982,9 @@ class Engine:
         if summ is None:  # being analysed (recursion) in the first round
             return EMPTY
         where = f"{fi.module.key}:{fi.node.lineno}"  # type: ignore[attr-defined]
+        gate = A.gate.verified if A.gate is not None else ""  # the call runs under an opt-in switch
         for (p, kind, mode, skey), (sinfo, steps) in sorted(summ.param_sinks.items(), key=lambda kv: repr(kv[0])):
+            sinfo = sinfo.gated(gate)
             v = bind.get(p)
             if v is None:
                 if p not in fi.params and p not in (fi.vararg, fi.kwarg):
@@ -998,7 +1000,10 @@ class Engine:
                 full = t.add(call_step).extend(steps)
                 if isinstance(lab, tuple):
                     nmode = "file" if (lab[0] == "pfile" or mode == "file") else "value"
-                    A.summary.param_sinks.setdefault((lab[1], kind, nmode, skey), (sinfo, full.steps))
+                    k = (lab[1], kind, nmode, skey)
+                    had = A.summary.param_sinks.get(k)
+                    if had is None or (had[0].gate and not sinfo.gate):  # a call outside the switch counts
+                        A.summary.param_sinks[k] = (sinfo, full.steps)
                 elif mode == "value" and lab in RULES_FOR[kind]:
                     if lab == ENCODED and REMOTE in v.labels:
                         continue

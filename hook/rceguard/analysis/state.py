@@ -128,3 +128,11 @@ class SinkInfo:
         self.text = text
         self.context = context
         self.install_time = install_time
+
+    def gated(self, gate: str) -> "SinkInfo":
+        """The same sink as reached through a call made under the opt-in switch ``gate`` (the
+        sink's own switch, if it has one, is the one named)."""
+        if self.gate or not gate:
+            return self
+        return SinkInfo(self.module, self.location, self.name, self.stmt_lines, self.text, self.context,
+                        self.install_time, gate)
