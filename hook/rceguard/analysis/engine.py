@@ -1570,8 +1570,7 @@ def _capped_types(old: frozenset, new: frozenset) -> frozenset:
     """The types a summary keeps of the ``new`` ones its function returns (more than
     types.MAX_TYPES): those it had, filled up to the limit and then kept as they are. A function
     of a large class tree (a computer algebra system's ``doit()``) returns a different few dozen
-    each round, and every change re-runs its callers: without a limit that only grows, the
-    fixpoint ran out of rounds instead of ending (2/3 of the run)."""
+    each round, and every change re-runs its callers: a limit that only grows lets those settle."""
     if len(old) >= T.MAX_TYPES:
         return old
     return old | frozenset(sorted(new - old)[:T.MAX_TYPES - len(old)])
