@@ -1239,9 +1239,7 @@ class Engine:
     # function whose summary carries something (a parameter reaching a sink, network data returned,
     # a field or file written).
     def _func_text(self, fi: FuncInfo) -> str:
-        node = fi.node
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])  # type: ignore[attr-defined]
-        end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        start, end = _span(fi.node)
         return "\n".join(fi.module.pf.lines[start - 1:end])
 
     def _module_has_tokens(self, m: ModuleInfo) -> bool:
@@ -1342,9 +1340,7 @@ class Engine:
     @staticmethod
     def _lines_match(fi: FuncInfo, lines: List[int]) -> bool:
         import bisect
-        node = fi.node
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])  # type: ignore[attr-defined]
-        end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        start, end = _span(fi.node)
         i = bisect.bisect_left(lines, start)
         return i < len(lines) and lines[i] <= end
 
@@ -1554,16 +1550,19 @@ def _name_read_on(tree: ast.AST, name: str, lines: Set[int]) -> bool:
         elif isinstance(n, ast.Constant) and n.value == name:
             return True
         for c in ast.iter_child_nodes(n):
-            start = getattr(c, "lineno", None)
-            if start is None:  # arguments, comprehensions, withitems: no lines of their own
+            if getattr(c, "lineno", None) is None:  # arguments, comprehensions, withitems: no lines of their own
                 todo.append(c)
                 continue
-            for d in getattr(c, "decorator_list", ()):  # a def's or class's lines begin with its decorators
-                start = min(start, d.lineno)
-            end = getattr(c, "end_lineno", None) or start
+            start, end = _span(c)
             if any(start <= ln <= end for ln in lines):
                 todo.append(c)
     return False
+
+
+def _span(node: ast.AST) -> Tuple[int, int]:
+    """First and last line of a node that has lines; a def's or class's begin with its decorators."""
+    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])  # type: ignore[attr-defined]
+    return start, getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
 
 
 def _capped_types(old: frozenset, new: frozenset) -> frozenset:
