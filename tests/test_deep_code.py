@@ -117,14 +117,14 @@ def test_a_summary_keeps_at_most_max_types_return_types_and_only_adds_to_them() 
     from rceguard.analysis import types as T
 
     many = frozenset(f"inst:m.C{i:02d}" for i in range(3 * T.MAX_TYPES))
-    first = engine._capped_types(frozenset(), many)
+    first = T.widen(frozenset(), many)
     assert len(first) == T.MAX_TYPES and first == frozenset(sorted(many)[:T.MAX_TYPES])
     # once full it stays as it is, whatever the next analysis returns: the fixpoint can end
     other = frozenset(f"inst:m.D{i:02d}" for i in range(3 * T.MAX_TYPES))
-    assert engine._capped_types(first, other) == first
+    assert T.widen(first, other) == first
     # below the limit, what it had is kept and the room filled
     some = frozenset(["inst:m.Z"])
-    assert engine._capped_types(some, many) == some | frozenset(sorted(many)[:T.MAX_TYPES - 1])
+    assert T.widen(some, many) == some | frozenset(sorted(many)[:T.MAX_TYPES - 1])
 
 
 def test_a_factory_of_many_classes_still_gives_its_objects_types(tmp_path: Path) -> None:

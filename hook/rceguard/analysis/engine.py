@@ -46,7 +46,7 @@ MAX_PARAM_DEPTH = 2
 MAX_CALLER_LEVELS = 6
 # how many functions may be under analysis at once (a callee analysed while its caller is): on a
 # whole project every module is a given file, so nothing else bounds a chain of callees (sympy's
-# run 40 deep, beyond Python's default recursion limit). A callee reached deeper is analysed at
+# went deeper than Python's default recursion limit allows). A callee reached deeper is analysed at
 # the start of the next round instead, from the top; what it returns reaches the callers one level
 # per round after that, so a flow through a longer chain is not found (but the run ends).
 MAX_NESTING = 160
@@ -203,8 +203,10 @@ class Engine:
             self.deplog.write(("sum", key), None if fi is None else str(fi.module.pf.path))
         old = self.summaries.get(key)
         if len(summ.ret.types) > T.MAX_TYPES:
-            summ.ret = Value(summ.ret.labels, _capped_types(old.ret.types if old is not None else frozenset(),
-                                                            summ.ret.types), summ.ret.const)
+            # a function of a large class tree (a computer algebra system's ``doit()``) returns a
+            # different few dozen types each round, and every change re-runs its callers
+            summ.ret = Value(summ.ret.labels, T.widen(old.ret.types if old is not None else frozenset(),
+                                                      summ.ret.types), summ.ret.const)
         if old is None or old.signature() != summ.signature():
             if old is not None or summ.signature() != EMPTY_SUMMARY_SIG:
                 self._dirty(("sum", key))
@@ -377,8 +379,7 @@ class Engine:
             # as many object types per field as per parameter (types.MAX_TYPES): a widget's
             # ``master`` may be any of fifty widget classes, and every new one would run all
             # readers again
-            room = T.MAX_TYPES - len(old.types)
-            types = (types & old.types) | frozenset(sorted(types - old.types)[:max(room, 0)])
+            types = T.widen(old.types, types) & types  # (what it had is joined back in on store)
         self._update(self.fields, (cls_key, attr), Value(labels, types) if (labels or types) else EMPTY,
                      ("field", cls_key, attr))
 
@@ -1563,16 +1564,6 @@ def _span(node: ast.AST) -> Tuple[int, int]:
     """First and last line of a node that has lines; a def's or class's begin with its decorators."""
     start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])  # type: ignore[attr-defined]
     return start, getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
-
-
-def _capped_types(old: frozenset, new: frozenset) -> frozenset:
-    """The types a summary keeps of the ``new`` ones its function returns (more than
-    types.MAX_TYPES): those it had, filled up to the limit and then kept as they are. A function
-    of a large class tree (a computer algebra system's ``doit()``) returns a different few dozen
-    each round, and every change re-runs its callers: a limit that only grows lets those settle."""
-    if len(old) >= T.MAX_TYPES:
-        return old
-    return old | frozenset(sorted(new - old)[:T.MAX_TYPES - len(old)])
 
 
 def _concrete(args: List[Value], kws: Dict[str, Value]) -> bool:

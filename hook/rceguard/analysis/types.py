@@ -101,6 +101,15 @@ def cap(types: FrozenSet[str]) -> FrozenSet[str]:
     return types if len(types) <= MAX_TYPES else frozenset(sorted(types)[:MAX_TYPES])
 
 
+def widen(old: FrozenSet[str], new: FrozenSet[str]) -> FrozenSet[str]:
+    """What a store that had ``old`` keeps when ``new`` comes: ``old``, filled up to MAX_TYPES
+    with the first of ``new`` by name, then kept as it is. Only growing, so readers re-run a
+    bounded number of times (fields, summaries' return types)."""
+    if len(old) >= MAX_TYPES:
+        return old
+    return old | frozenset(sorted(new - old)[:MAX_TYPES - len(old)])
+
+
 def declared_fields(E: "Engine", ci: ClassInfo) -> Dict[str, FrozenSet[str]]:
     """Field name -> declared types of one class (not its bases): ``name: T`` in the class body
     and ``self.name: T`` in ``__init__``. Cached on the engine."""
